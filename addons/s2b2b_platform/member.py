@@ -1,0 +1,538 @@
+# This file is part of the S2B2B platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+import datetime as dt
+
+from sql import Null
+from stdnum.cn import uscc
+
+from trytond.i18n import gettext
+from trytond.model import (
+    DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction
+
+from .exceptions import (
+    DocumentDateError, DuplicateMember, InvalidCompanyCode,
+    MemberApprovalError, ReasonRequired)
+
+KINDS = [
+    ('supplier', "Supplier"),
+    ('buyer', "Buyer"),
+    ('both', "Supplier and Buyer"),
+    ]
+# Transitions that must say why: the reason goes to the event log
+REASON_TRANSITIONS = {'reject', 'suspend', 'terminate'}
+
+
+def normalize_company_code(code):
+    "Return the compact form of a 统一社会信用代码 or raise ValueError"
+    code = uscc.compact(code or '')
+    if not uscc.is_valid(code):
+        raise ValueError(code)
+    return code
+
+
+class Member(Workflow, ModelSQL, ModelView):
+    __name__ = 's2b2b.member'
+    _rec_name = 'name'
+
+    _states = {'readonly': Eval('state') != 'draft'}
+
+    party = fields.Many2One(
+        'party.party', "Party", required=True, ondelete='RESTRICT',
+        states=_states)
+    name = fields.Function(fields.Char("Name"), 'on_change_with_name',
+        searcher='search_name')
+    kind = fields.Selection(KINDS, "Role", required=True,
+        states={'readonly': Eval('state').in_(['terminated'])})
+    is_supplier = fields.Function(
+        fields.Boolean("Supplier"), 'on_change_with_is_supplier',
+        searcher='search_is_supplier')
+    is_buyer = fields.Function(
+        fields.Boolean("Buyer"), 'on_change_with_is_buyer',
+        searcher='search_is_buyer')
+    company_code = fields.Char(
+        "Unified Social Credit Code", size=18, states=_states,
+        help="统一社会信用代码: the 18-character Chinese company id.")
+    contact_name = fields.Char("Contact Name")
+    contact_email = fields.Char("Contact Email")
+    contact_phone = fields.Char("Contact Phone")
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('applied', "Applied"),
+            ('under_review', "Under Review"),
+            ('approved', "Approved"),
+            ('suspended', "Suspended"),
+            ('terminated', "Terminated"),
+            ], "State", readonly=True, required=True, sort=False)
+    reason = fields.Text("Reason",
+        states={
+            'invisible': ~Eval('state').in_(
+                ['under_review', 'approved', 'suspended']),
+            },
+        help="Why the member is rejected, suspended or terminated: "
+        "required by these transitions and kept in the event log.")
+    state_reason = fields.Text("Last Reason", readonly=True)
+    applied_date = fields.Timestamp("Applied", readonly=True)
+    approved_date = fields.Timestamp("Approved", readonly=True)
+    approved_by = fields.Many2One('res.user', "Approved by", readonly=True)
+    documents = fields.One2Many(
+        's2b2b.member.document', 'member', "Qualification Documents",
+        states={'readonly': Eval('state') == 'terminated'})
+    web_users = fields.One2Many('web.user', 's2b2b_member', "Portal Users",
+        states={'readonly': Eval('state') == 'terminated'})
+    missing_documents = fields.Function(
+        fields.Many2Many('s2b2b.member.document.type', None, None,
+            "Missing Mandatory Documents"), 'get_missing_documents')
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('party_unique', Unique(t, t.party),
+                's2b2b_platform.msg_member_party_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality(cardinality='low'))),
+                Index(t, (t.company_code, Index.Equality()),
+                    where=t.company_code != Null),
+                })
+        cls._order = [('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'applied'),
+            ('applied', 'under_review'),
+            ('under_review', 'approved'),
+            ('under_review', 'draft'),
+            ('approved', 'suspended'),
+            ('suspended', 'approved'),
+            ('approved', 'terminated'),
+            ('suspended', 'terminated'),
+            }
+        cls._buttons.update({
+                'apply': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'start_review': {
+                    'invisible': Eval('state') != 'applied',
+                    'depends': ['state'],
+                    },
+                'approve': {
+                    'invisible': Eval('state') != 'under_review',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'reject': {
+                    'invisible': Eval('state') != 'under_review',
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                'suspend': {
+                    'invisible': Eval('state') != 'approved',
+                    'depends': ['state'],
+                    },
+                'reinstate': {
+                    'invisible': Eval('state') != 'suspended',
+                    'depends': ['state'],
+                    },
+                'terminate': {
+                    'invisible': ~Eval('state').in_(
+                        ['approved', 'suspended']),
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_kind(cls):
+        return 'buyer'
+
+    @fields.depends('party')
+    def on_change_with_name(self, name=None):
+        return self.party.rec_name if self.party else None
+
+    @classmethod
+    def search_name(cls, name, clause):
+        return [('party.rec_name',) + tuple(clause[1:])]
+
+    @fields.depends('kind')
+    def on_change_with_is_supplier(self, name=None):
+        return self.kind in {'supplier', 'both'}
+
+    @fields.depends('kind')
+    def on_change_with_is_buyer(self, name=None):
+        return self.kind in {'buyer', 'both'}
+
+    @classmethod
+    def _search_kind(cls, kind, clause):
+        _, operator, value = clause[:3]
+        kinds = [kind, 'both']
+        if (operator == '=') == bool(value):
+            return [('kind', 'in', kinds)]
+        return [('kind', 'not in', kinds)]
+
+    @classmethod
+    def search_is_supplier(cls, name, clause):
+        return cls._search_kind('supplier', clause)
+
+    @classmethod
+    def search_is_buyer(cls, name, clause):
+        return cls._search_kind('buyer', clause)
+
+    @fields.depends('party', 'company_code')
+    def on_change_party(self):
+        if self.party and not self.company_code:
+            for identifier in self.party.identifiers:
+                if identifier.type == 'cn_uscc':
+                    self.company_code = identifier.code
+
+    def get_missing_documents(self, name):
+        return [t.id for t in self.missing_document_types()]
+
+    def missing_document_types(self, date=None, mandatory=None):
+        "Return mandatory document types without a valid document"
+        pool = Pool()
+        DocumentType = pool.get('s2b2b.member.document.type')
+        date = date or pool.get('ir.date').today()
+        if mandatory is None:
+            mandatory = DocumentType.mandatory_types(self.kind)
+        valid = {d.type for d in self.documents if d.is_valid(date)}
+        return [t for t in mandatory if t not in valid]
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('company_code'):
+            try:
+                values['company_code'] = normalize_company_code(
+                    values['company_code'])
+            except ValueError:
+                raise InvalidCompanyCode(gettext(
+                        's2b2b_platform.msg_member_company_code_invalid',
+                        code=values['company_code']))
+        return values
+
+    @classmethod
+    def validate_fields(cls, members, field_names):
+        super().validate_fields(members, field_names)
+        cls.check_duplicate(members, field_names)
+
+    @classmethod
+    def check_duplicate(cls, members, field_names=None):
+        "A party or a company code belongs to one member only"
+        if field_names and not field_names & {'party', 'company_code'}:
+            return
+        codes = {m.company_code for m in members if m.company_code}
+        parties = {m.party.id for m in members}
+        others = cls.search(['OR',
+                ('company_code', 'in', list(codes)),
+                ('party', 'in', list(parties)),
+                ], order=[])
+        for member in members:
+            for other in others:
+                if other == member:
+                    continue
+                if (other.party == member.party
+                        or (member.company_code
+                            and other.company_code == member.company_code)):
+                    raise DuplicateMember(gettext(
+                            's2b2b_platform.msg_member_duplicate',
+                            member=member.rec_name, other=other.rec_name))
+
+    @classmethod
+    def copy(cls, members, default=None):
+        if members:
+            raise DuplicateMember(
+                gettext('s2b2b_platform.msg_member_no_copy'))
+        return super().copy(members, default=default)
+
+    @classmethod
+    def _log_transition(cls, members, event, reason=None):
+        Event = Pool().get('s2b2b.event')
+        Event.append([{
+                    'event': event,
+                    'member': m,
+                    'resource': m,
+                    'data': {
+                        'state': m.state,
+                        'reason': reason or m.reason or None,
+                        'company_code': m.company_code,
+                        },
+                    } for m in members])
+
+    @classmethod
+    def _require_reason(cls, members):
+        for member in members:
+            if not (member.reason or '').strip():
+                raise ReasonRequired(gettext(
+                        's2b2b_platform.msg_member_reason_required',
+                        member=member.rec_name))
+
+    @classmethod
+    def _close_reason(cls, members):
+        for member in members:
+            member.state_reason = member.reason.strip()
+            member.reason = None
+        cls.save(members)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('applied')
+    def apply(cls, members):
+        for member in members:
+            member.applied_date = dt.datetime.now()
+        cls.save(members)
+        cls._log_transition(members, 'member.applied')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('under_review')
+    def start_review(cls, members):
+        cls._log_transition(members, 'member.under_review')
+
+    @classmethod
+    def check_approvable(cls, members):
+        for member in members:
+            if not member.company_code:
+                raise MemberApprovalError(gettext(
+                        's2b2b_platform.msg_member_company_code_required',
+                        member=member.rec_name))
+            if missing := member.missing_document_types():
+                raise MemberApprovalError(gettext(
+                        's2b2b_platform.msg_member_documents_missing',
+                        member=member.rec_name,
+                        documents=', '.join(t.rec_name for t in missing)))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('approved')
+    def approve(cls, members):
+        cls.check_approvable(members)
+        for member in members:
+            member.approved_date = dt.datetime.now()
+            member.approved_by = Transaction().user
+        cls.save(members)
+        cls._log_transition(members, 'member.approved')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def reject(cls, members):
+        cls._require_reason(members)
+        cls._log_transition(members, 'member.rejected')
+        cls._close_reason(members)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('suspended')
+    def suspend(cls, members):
+        cls._require_reason(members)
+        cls._log_transition(members, 'member.suspended')
+        cls._close_reason(members)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('approved')
+    def reinstate(cls, members):
+        cls.check_approvable(members)
+        cls._log_transition(members, 'member.reinstated')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('terminated')
+    def terminate(cls, members):
+        cls._require_reason(members)
+        cls._log_transition(members, 'member.terminated')
+        cls._close_reason(members)
+
+
+class DocumentType(DeactivableMixin, ModelSQL, ModelView):
+    __name__ = 's2b2b.member.document.type'
+
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char("Code", required=True)
+    mandatory = fields.Boolean(
+        "Mandatory", help="A member needs a valid document of this type "
+        "to be approved and to stay approved.")
+    member_kind = fields.Selection([
+            ('all', "All Members"),
+            ('supplier', "Suppliers"),
+            ('buyer', "Buyers"),
+            ], "Required From", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Unique(t, t.code),
+                's2b2b_platform.msg_document_type_code_unique'),
+            ]
+
+    @classmethod
+    def default_member_kind(cls):
+        return 'all'
+
+    @classmethod
+    def mandatory_types(cls, kind):
+        kinds = ['all']
+        if kind in {'supplier', 'both'}:
+            kinds.append('supplier')
+        if kind in {'buyer', 'both'}:
+            kinds.append('buyer')
+        return cls.search([
+                ('mandatory', '=', True),
+                ('member_kind', 'in', kinds),
+                ])
+
+
+class Document(ModelSQL, ModelView):
+    __name__ = 's2b2b.member.document'
+
+    member = fields.Many2One(
+        's2b2b.member', "Member", required=True, ondelete='CASCADE')
+    type = fields.Many2One(
+        's2b2b.member.document.type', "Type", required=True,
+        ondelete='RESTRICT')
+    number = fields.Char("Number", required=True)
+    issuer = fields.Char("Issuer")
+    valid_from = fields.Date("Valid From", required=True,
+        domain=[If(Bool(Eval('valid_to')),
+                ('valid_from', '<=', Eval('valid_to')), ())])
+    valid_to = fields.Date("Valid To",
+        domain=[If(Bool(Eval('valid_to')),
+                ('valid_to', '>=', Eval('valid_from')), ())],
+        help="Leave empty when the document does not expire.")
+    file = fields.Binary("File", filename='file_name', file_id='file_id')
+    file_id = fields.Char("File ID", readonly=True)
+    file_name = fields.Char("File Name")
+    status = fields.Function(fields.Selection([
+                ('valid', "Valid"),
+                ('expiring', "Expiring Soon"),
+                ('expired', "Expired"),
+                ('pending', "Not Yet Valid"),
+                ], "Status"), 'get_status', searcher='search_status')
+    expiry_warned = fields.Date("Expiry Warned", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.valid_to, Index.Range()),
+                where=t.valid_to != Null))
+        cls._order = [('valid_to', 'ASC NULLS LAST'), ('id', 'DESC')]
+        cls.__access__.add('member')
+
+    def get_rec_name(self, name):
+        return f'{self.type.rec_name} {self.number}'
+
+    def is_valid(self, date):
+        return (self.valid_from <= date
+            and (not self.valid_to or self.valid_to >= date))
+
+    @staticmethod
+    def _warning_limit(date):
+        Configuration = Pool().get('s2b2b.configuration')
+        days = Configuration(1).expiry_warning_days or 0
+        return date + dt.timedelta(days=days)
+
+    def get_status(self, name):
+        today = Pool().get('ir.date').today()
+        if self.valid_from > today:
+            return 'pending'
+        if self.valid_to and self.valid_to < today:
+            return 'expired'
+        if self.valid_to and self.valid_to <= self._warning_limit(today):
+            return 'expiring'
+        return 'valid'
+
+    @classmethod
+    def search_status(cls, name, clause):
+        today = Pool().get('ir.date').today()
+        limit = cls._warning_limit(today)
+        domains = {
+            'pending': [('valid_from', '>', today)],
+            'expired': [('valid_to', '<', today)],
+            'expiring': [('valid_from', '<=', today),
+                ('valid_to', '>=', today), ('valid_to', '<=', limit)],
+            'valid': [('valid_from', '<=', today), ['OR',
+                    ('valid_to', '=', None), ('valid_to', '>', limit)]],
+            }
+        _, operator, value = clause[:3]
+        values = value if operator in {'in', 'not in'} else [value]
+        domain = ['OR'] + [domains[v] for v in values if v in domains]
+        if operator in {'!=', 'not in'}:
+            return ['NOT', domain]
+        return domain
+
+    @classmethod
+    def validate_fields(cls, documents, field_names):
+        super().validate_fields(documents, field_names)
+        for document in documents:
+            if (document.valid_to
+                    and document.valid_to < document.valid_from):
+                raise DocumentDateError(gettext(
+                        's2b2b_platform.msg_document_dates',
+                        document=document.rec_name))
+
+    @classmethod
+    def check_expiry(cls, date=None):
+        "Warn members ahead of expiry; suspend where mandatory ones expired"
+        pool = Pool()
+        date = date or pool.get('ir.date').today()
+        cls._warn_expiring(date)
+        cls._suspend_expired(date)
+
+    @classmethod
+    def _warn_expiring(cls, date):
+        pool = Pool()
+        Notification = pool.get('s2b2b.notification')
+        Event = pool.get('s2b2b.event')
+        documents = cls.search([
+                ('valid_to', '>=', date),
+                ('valid_to', '<=', cls._warning_limit(date)),
+                ('expiry_warned', '=', None),
+                ('member.state', 'in', ['applied', 'under_review',
+                        'approved', 'suspended']),
+                ])
+        Notification.notify_documents_expiring(documents)
+        Event.append([{
+                    'event': 'document.expiring',
+                    'member': d.member,
+                    'resource': d,
+                    'data': {'number': d.number, 'type': d.type.code,
+                        'valid_to': d.valid_to},
+                    } for d in documents])
+        cls.write(documents, {'expiry_warned': date})
+
+    @classmethod
+    def _suspend_expired(cls, date):
+        pool = Pool()
+        Configuration = pool.get('s2b2b.configuration')
+        Member = pool.get('s2b2b.member')
+        if not Configuration(1).suspend_on_expiry:
+            return
+        DocumentType = pool.get('s2b2b.member.document.type')
+        mandatory = {k: DocumentType.mandatory_types(k)
+            for k, _ in Member.kind.selection}
+        to_suspend = []
+        for member in Member.search([('state', '=', 'approved')]):
+            missing = member.missing_document_types(
+                date, mandatory[member.kind])
+            if missing:
+                member.reason = gettext(
+                    's2b2b_platform.msg_member_suspended_expiry',
+                    documents=', '.join(t.rec_name for t in missing))
+                to_suspend.append(member)
+        Member.save(to_suspend)
+        Member.suspend(to_suspend)
