@@ -131,7 +131,12 @@ def create_database(name):
     backend.Database(name).init()
     Pool(name).init(update=['res', 'ir'], lang=['en'])
     with Transaction().start(name, 0):
-        Pool().get('ir.module').update_list()
+        pool = Pool()
+        # 'en' must be translatable or <data language="en"> (the English
+        # chart of accounts template) is skipped at activation.
+        Lang = pool.get('ir.lang')
+        Lang.write(Lang.search([('code', '=', 'en')]), {'translatable': True})
+        pool.get('ir.module').update_list()
 
 
 def activate_modules(name):

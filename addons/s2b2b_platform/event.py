@@ -103,18 +103,19 @@ class Event(ModelSQL, ModelView):
             return []
         user = Transaction().user
         now = dt.datetime.now()
-        events = [cls(
-                timestamp=now,
-                event=e['event'],
-                member=e.get('member'),
-                resource=e.get('resource'),
-                user=e.get('user', user) or None,
-                data=hashchain.canonical(e.get('data')).decode('utf-8'),
-                ) for e in entries]
+        # Records keep the context they are instantiated in
         with without_check_access(), \
                 Transaction().set_context({SEAL_KEY: True}):
+            events = [cls(
+                    timestamp=now,
+                    event=e['event'],
+                    member=e.get('member'),
+                    resource=e.get('resource'),
+                    user=e.get('user', user) or None,
+                    data=hashchain.canonical(e.get('data')).decode('utf-8'),
+                    ) for e in entries]
             cls.save(events)
-        cls.__queue__.seal()
+        cls.__queue__.seal(events)
         return events
 
     @classmethod
@@ -154,11 +155,16 @@ class Event(ModelSQL, ModelView):
         return bool(cursor.fetchone()[0])
 
     @classmethod
-    def seal(cls):
-        "Chain the unsealed events in the order they were appended"
+    def seal(cls, events=None):
+        """Chain all unsealed events in the order they were appended.
+
+        events is the batch a queued task was pushed for: sealing takes it
+        with every other pending entry.
+        """
         if not cls._sealer_lock():
             return
-        with without_check_access():
+        with without_check_access(), \
+                Transaction().set_context({SEAL_KEY: True}):
             pending = cls.search(
                 [('sequence', '=', None)], order=[('id', 'ASC')])
             if not pending:
@@ -170,8 +176,7 @@ class Event(ModelSQL, ModelView):
                 event.prev_hash = prev_hash
                 event.hash = prev_hash = hashchain.entry_hash(
                     prev_hash, event.content())
-            with Transaction().set_context({SEAL_KEY: True}):
-                cls.save(pending)
+            cls.save(pending)
 
     @classmethod
     def _chain_rows(cls, after):
