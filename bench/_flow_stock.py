@@ -6,11 +6,11 @@ and the core modules' public model and wizard methods; see the docstring of
 """
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 
 # Explicitly activated; their dependencies (account, account_invoice, stock,
 # purchase_request, sale_supply, company, party, currency, product, ...) are
@@ -59,22 +59,41 @@ class Fixture:
     product: int
     supplier: int
     customers: list
+    # locks to take at transaction start, learned from TransactionError
+    extras: dict = field(default_factory=dict)
 
 
 # --- setup (untimed) ---------------------------------------------------------
 
+def in_transaction(database, user, func, context=None):
+    """Run func() in a committed transaction; like trytond's dispatcher,
+    retry with the locks a TransactionError asks for (singleton creation)."""
+    extras = {}
+    while True:
+        with Transaction().start(
+                database, user, context=context, **extras) as transaction:
+            try:
+                return func()
+            except TransactionError as exception:
+                transaction.rollback()
+                exception.fix(extras)
+
+
 def setup_fixture(database):
     "Company, chart, fiscal year, product and parties; return the Fixture."
-    with Transaction().start(database, 0):
-        company = create_company()
-    with Transaction().start(database, 0, context={'company': company}):
+    in_transaction(database, 0, _setup)
+    return load_fixture(database)
+
+
+def _setup():
+    company = create_company()
+    with Transaction().set_context(company=company):
         create_chart(company)
         create_fiscalyear(company)
         payment_term = create_payment_term()
         supplier = create_parties(payment_term)
         create_product(supplier, get_accounts(company))
         drain_queue()
-    return load_fixture(database)
 
 
 def create_company():

@@ -416,6 +416,7 @@ class Document(ModelSQL, ModelView):
     file_id = fields.Char("File ID", readonly=True)
     file_name = fields.Char("File Name")
     status = fields.Function(fields.Selection([
+                (None, ""),
                 ('valid', "Valid"),
                 ('expiring', "Expiring Soon"),
                 ('expired', "Expired"),
@@ -448,6 +449,8 @@ class Document(ModelSQL, ModelView):
 
     def get_status(self, name):
         today = Pool().get('ir.date').today()
+        if not self.valid_from:
+            return None
         if self.valid_from > today:
             return 'pending'
         if self.valid_to and self.valid_to < today:
