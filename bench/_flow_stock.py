@@ -248,13 +248,19 @@ def load_fixture(database):
 
 # --- the flow (timed) --------------------------------------------------------
 
-def drain_queue():
+def drain_queue(meter=None):
     """Run the ir.queue tasks pushed so far (stock trytond without a worker
-    runs them right after the request; here in the same transaction)."""
+    runs them right after the request; here in the same transaction).
+    Their time and SQL go to meter.tasks too, keyed by model.method."""
     Queue = Pool().get('ir.queue')
     tasks = Transaction().tasks
     while tasks:
-        Queue(tasks.pop()).run()
+        task = Queue(tasks.pop())
+        if meter is None:
+            task.run()
+            continue
+        with meter.task(f"{task.data['model']}.{task.data['method']}"):
+            task.run()
 
 
 def new(Model, **values):
@@ -285,12 +291,12 @@ def create_sales(fixture, customers):
     return sales
 
 
-def confirm_sales(sales):
+def confirm_sales(sales, meter):
     "quote -> confirm -> process (queued by confirm)."
     Sale = Pool().get('sale.sale')
     Sale.quote(sales)
     Sale.confirm(sales)
-    drain_queue()
+    drain_queue(meter)
 
 
 def create_purchases(sale_ids):
@@ -309,15 +315,15 @@ def create_purchases(sale_ids):
     return [r.purchase for r in Request.browse(request_ids)]
 
 
-def confirm_purchases(purchases):
+def confirm_purchases(purchases, meter):
     "quote -> confirm -> process (queued; creates invoice + drop shipment)."
     Purchase = Pool().get('purchase.purchase')
     Purchase.quote(purchases)
     Purchase.confirm(purchases)
-    drain_queue()
+    drain_queue(meter)
 
 
-def ship_drop_shipments(purchase_ids):
+def ship_drop_shipments(purchase_ids, meter):
     "ship then do the drop shipments of the purchases."
     pool = Pool()
     Purchase = pool.get('purchase.purchase')
@@ -325,12 +331,12 @@ def ship_drop_shipments(purchase_ids):
     shipments = [s for p in Purchase.browse(purchase_ids)
         for s in p.drop_shipments]
     Shipment.ship(shipments)
-    drain_queue()
+    drain_queue(meter)
     Shipment.do(Shipment.browse([s.id for s in shipments]))
-    drain_queue()
+    drain_queue(meter)
 
 
-def post_invoices(sale_ids, purchase_ids):
+def post_invoices(sale_ids, purchase_ids, meter):
     "Date the supplier invoices, post customer and supplier invoices."
     pool = Pool()
     Invoice = pool.get('account.invoice')
@@ -340,7 +346,7 @@ def post_invoices(sale_ids, purchase_ids):
             purchase_ids) for i in p.invoices]
     Invoice.write(in_invoices, {'invoice_date': pool.get('ir.date').today()})
     Invoice.post(out_invoices + in_invoices)
-    drain_queue()
+    drain_queue(meter)
 
 
 def run_flows(fixture, customers, meter):
@@ -348,17 +354,17 @@ def run_flows(fixture, customers, meter):
     with meter.step('create_sale'):
         sales = create_sales(fixture, customers)
     with meter.step('confirm_sale'):
-        confirm_sales(sales)
+        confirm_sales(sales, meter)
     sale_ids = [s.id for s in sales]
     with meter.step('create_purchase'):
         purchases = create_purchases(sale_ids)
     with meter.step('confirm_purchase'):
-        confirm_purchases(purchases)
+        confirm_purchases(purchases, meter)
     purchase_ids = [p.id for p in purchases]
     with meter.step('drop_shipment'):
-        ship_drop_shipments(purchase_ids)
+        ship_drop_shipments(purchase_ids, meter)
     with meter.step('post_invoices'):
-        post_invoices(sale_ids, purchase_ids)
+        post_invoices(sale_ids, purchase_ids, meter)
     return sale_ids
 
 
@@ -373,8 +379,10 @@ def flow_errors(sale):
         'supplier invoices': [i.state for i in purchase.invoices],
         'drop shipments': [s.state for s in sale.drop_shipments],
         }
+    checks['invoice methods'] = [sale.invoice_method, purchase.invoice_method]
     expected = {'customer invoices': ['posted'],
-        'supplier invoices': ['posted'], 'drop shipments': ['done']}
+        'supplier invoices': ['posted'], 'drop shipments': ['done'],
+        'invoice methods': ['order', 'order']}
     return [f'sale {sale.id}: {name} {states} != {expected[name]}'
         for name, states in checks.items() if states != expected[name]]
 

@@ -66,6 +66,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import statistics
 import sys
 import time
 from contextlib import contextmanager
@@ -94,23 +95,33 @@ STEPS = ['create_sale', 'confirm_sale', 'create_purchase',
 
 @dataclass
 class Meter:
-    "Accumulates wall time and SQL statements, in total and per step."
+    """Accumulates wall time and SQL statements: in total, per step of the
+    flow and per queue task (tasks run inside steps: not added again)."""
     seconds: float = 0.0
     sql: int = 0
     flows: int = 0
     retries: int = 0
+    per_txn_ms: list = field(default_factory=list)
     steps: dict = field(default_factory=dict)
+    tasks: dict = field(default_factory=dict)
 
+    @staticmethod
     @contextmanager
-    def step(self, name):
+    def _measure(totals, name):
         start, sql = time.perf_counter(), SqlCounter.count
         try:
             yield
         finally:
-            seconds, stmts = self.steps.get(name, (0.0, 0))
-            self.steps[name] = (
+            seconds, stmts = totals.get(name, (0.0, 0))
+            totals[name] = (
                 seconds + time.perf_counter() - start,
                 stmts + SqlCounter.count - sql)
+
+    def step(self, name):
+        return self._measure(self.steps, name)
+
+    def task(self, name):
+        return self._measure(self.tasks, name)
 
 
 # --- database lifecycle ----------------------------------------------------
@@ -196,7 +207,9 @@ def timed_transaction(fixture, customers, meter):
         sale_ids = flow_transaction(fixture, customers, meter)
     finally:
         SqlCounter.active = False
-    meter.seconds += time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    meter.seconds += elapsed
+    meter.per_txn_ms.append(elapsed * 1000)
     meter.sql += SqlCounter.count - sql
     meter.flows += len(customers)
     return sale_ids
@@ -266,13 +279,21 @@ def result_of(mode, meter, extra):
         'ms_per_flow': round(meter.seconds * 1000 / flows, 2),
         'flows_per_s': round(flows / meter.seconds, 2),
         'sql_per_flow': round(meter.sql / flows, 1),
+        'median_ms_per_flow': round(
+            statistics.median(meter.per_txn_ms) * len(meter.per_txn_ms)
+            / flows, 2),
         'retries': meter.retries,
         **extra,
-        'steps': {
-            name: {'ms_per_flow': round(s * 1000 / flows, 2),
-                'sql_per_flow': round(q / flows, 1)}
-            for name, (s, q) in steps_with_txn(meter).items()},
+        'steps': per_flow(steps_with_txn(meter), flows),
+        'queue_tasks': per_flow(meter.tasks, flows),
         }
+
+
+def per_flow(totals, flows):
+    "{name: (seconds, sql)} -> {name: {ms_per_flow, sql_per_flow}}."
+    return {name: {'ms_per_flow': round(s * 1000 / flows, 2),
+            'sql_per_flow': round(q / flows, 1)}
+        for name, (s, q) in totals.items()}
 
 
 def steps_with_txn(meter):
@@ -286,20 +307,29 @@ def steps_with_txn(meter):
 
 def print_table(results):
     "Human readable summary, one row per mode then the per-step split."
-    print(f"\n{'mode':<10}{'flows':>7}{'ms/flow':>10}{'flows/s':>10}"
-        f"{'SQL/flow':>10}")
+    print(f"\n{'mode':<10}{'flows':>7}{'flows/txn':>11}{'ms/flow':>10}"
+        f"{'median':>10}{'flows/s':>10}{'SQL/flow':>10}")
     for r in results:
-        print(f"{r['mode']:<10}{r['flows']:>7}{r['ms_per_flow']:>10.2f}"
+        print(f"{r['mode']:<10}{r['flows']:>7}{r['flows_per_txn']:>11}"
+            f"{r['ms_per_flow']:>10.2f}{r['median_ms_per_flow']:>10.2f}"
             f"{r['flows_per_s']:>10.2f}{r['sql_per_flow']:>10.1f}")
-    print(f"\n{'step (ms/flow | SQL/flow)':<26}"
+    print_split(results, 'steps', 'step', STEPS)
+    tasks = sorted({t for r in results for t in r['queue_tasks']})
+    print_split(results, 'queue_tasks', 'of which queue task', tasks)
+    print()
+
+
+def print_split(results, key, title, names):
+    "One row per name: ms/flow | SQL/flow for each mode."
+    print(f"\n{title + ' (ms | SQL per flow)':<36}"
         + ''.join(f"{r['mode']:>20}" for r in results))
-    for step in STEPS:
+    for name in names:
         cells = []
         for r in results:
-            s = r['steps'].get(step, {'ms_per_flow': 0, 'sql_per_flow': 0})
-            cells.append(f"{s['ms_per_flow']:>10.2f} |{s['sql_per_flow']:>7.1f}")
-        print(f"{step:<26}" + ''.join(f"{c:>20}" for c in cells))
-    print()
+            s = r[key].get(name, {'ms_per_flow': 0, 'sql_per_flow': 0})
+            cells.append(
+                f"{s['ms_per_flow']:>10.2f} |{s['sql_per_flow']:>7.1f}")
+        print(f"{name:<36}" + ''.join(f"{c:>20}" for c in cells))
 
 
 def parse_args(argv=None):
@@ -341,7 +371,8 @@ def main(argv=None):
         ]
     print_table(results)
     for result in results:
-        print(json.dumps({k: v for k, v in result.items() if k != 'steps'}))
+        print(json.dumps({k: v for k, v in result.items()
+                    if k not in {'steps', 'queue_tasks'}}))
     if args.json_out:
         write_json(args.json_out, results)
     return 0

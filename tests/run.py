@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+# This file is part of the S2B2B platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""Run the whole test suite on one database backend.
+
+    python tests/run.py [--backend sqlite|postgresql] [-k PATTERN] [names]
+
+Module tests (addons/*/tests/test_*.py, doctest scenarios included) run
+through unittest, which honours their ``load_tests``; cross-module tests
+live in this folder.  Template databases are cached (DB_CACHE) so that a
+second run skips module activation.  The last line is the summary CI
+reads: ``N passed, N failed, N skipped``.
+"""
+import argparse
+import os
+import sys
+import time
+import unittest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URI = 'postgresql://postgres@127.0.0.1:5432/'
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--backend', choices=['sqlite', 'postgresql'],
+        default=os.environ.get('S2B2B_TEST_BACKEND', 'sqlite'))
+    parser.add_argument('-k', dest='patterns', action='append',
+        help="only run tests whose name contains this pattern")
+    parser.add_argument('-v', '--verbose', action='store_true')
+    parser.add_argument('names', nargs='*',
+        help="dotted test names (default: every test)")
+    return parser.parse_args(argv)
+
+
+def _environment(backend):
+    "Point trytond's test machinery at the backend; cache templates"
+    cache = ROOT / 'var' / 'test-cache' / backend
+    if backend == 'postgresql':
+        os.environ['TRYTOND_DATABASE__URI'] = os.environ.get(
+            'S2B2B_TEST_DATABASE_URI', PG_URI)
+        os.environ.setdefault('DB_NAME', 'test_s2b2b')
+        os.environ.setdefault('DB_CACHE', 'postgresql://')
+    else:
+        os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
+        os.environ.setdefault('DB_NAME', ':memory:')
+        cache.mkdir(parents=True, exist_ok=True)
+        os.environ.setdefault('DB_CACHE', str(cache))
+    # Mails are never sent from tests
+    os.environ.setdefault('TRYTOND_EMAIL__URI', 'smtp://localhost:1')
+    os.environ.setdefault('TRYTOND_EMAIL__RETRY', '0')
+
+
+def _test_names():
+    names = []
+    for path in sorted(ROOT.glob('addons/*/tests/test_*.py')):
+        module = path.parent.parent.name
+        names.append(f'trytond.modules.{module}.tests.{path.stem}')
+    for path in sorted((ROOT / 'tests').glob('test_*.py')):
+        names.append(path.stem)
+    return names
+
+
+def main(argv=None):
+    options = _parse(argv)
+    _environment(options.backend)
+    sys.path.insert(0, str(ROOT / 'tests'))
+    loader = unittest.TestLoader()
+    if options.patterns:
+        loader.testNamePatterns = [f'*{p}*' for p in options.patterns]
+    suite = loader.loadTestsFromNames(options.names or _test_names())
+    print(f"Backend: {options.backend}, "
+        f"{suite.countTestCases()} tests", flush=True)
+    start = time.monotonic()
+    result = unittest.TextTestRunner(
+        verbosity=2 if options.verbose else 1, stream=sys.stdout).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(
+        result.unexpectedSuccesses)
+    skipped = len(result.skipped)
+    passed = result.testsRun - failed - skipped
+    print(f"[{options.backend}] {time.monotonic() - start:.0f} s")
+    print(f"{options.backend}: {passed} passed, {failed} failed, "
+        f"{skipped} skipped")
+    return 1 if failed or not result.testsRun else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
