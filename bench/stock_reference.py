@@ -241,10 +241,19 @@ def customers_for(fixture, first, count):
     return [pool[(first + i) % len(pool)] for i in range(count)]
 
 
+def warm_up(fixture, transactions, size):
+    """Untimed: `transactions` transactions of `size` flows, then one flow
+    with the lock list reset, so that only the locks still needed in steady
+    state (not e.g. the one-off journal period creation) are kept."""
+    for i in range(transactions):
+        timed_transaction(fixture, customers_for(fixture, i, size), Meter())
+    fixture.extras.clear()
+    timed_transaction(fixture, customers_for(fixture, 0, 1), Meter())
+
+
 def measure_single(fixture, flows, warmup):
     "Mode 1: one flow per transaction."
-    for i in range(warmup):
-        timed_transaction(fixture, customers_for(fixture, i, 1), Meter())
+    warm_up(fixture, warmup, 1)
     meter, sale_ids = Meter(), []
     for i in range(flows):
         sale_ids += timed_transaction(
@@ -255,10 +264,7 @@ def measure_single(fixture, flows, warmup):
 
 def measure_batched(fixture, batches, batch_size, warmup):
     "Mode 2: batch_size flows per transaction, one call per step."
-    if warmup:
-        timed_transaction(
-            fixture, customers_for(fixture, 0, min(warmup, batch_size)),
-            Meter())
+    warm_up(fixture, 1 if warmup else 0, min(warmup, batch_size))
     meter, sale_ids = Meter(), []
     for b in range(batches):
         sale_ids += timed_transaction(
@@ -358,10 +364,13 @@ def main(argv=None):
     args = parse_args(argv)
     SqlCounter.install()
     fixture = prepare_database(args.db, args.reuse)
+    if args.batch_size > len(fixture.customers):
+        raise SystemExit(f"--batch-size > {len(fixture.customers)} customers")
     try:
         single = measure_single(fixture, args.flows, args.warmup)
         batched = measure_batched(
             fixture, args.batches, args.batch_size, args.warmup)
+        info = run_info(fixture)
     finally:
         if not args.keep:
             drop_database(args.db)
@@ -374,18 +383,35 @@ def main(argv=None):
         print(json.dumps({k: v for k, v in result.items()
                     if k not in {'steps', 'queue_tasks'}}))
     if args.json_out:
-        write_json(args.json_out, results)
+        write_json(args.json_out, results, info)
     return 0
 
 
-def write_json(path, results):
+def run_info(fixture):
+    "Context of the figures: activated modules, locks taken at start."
+    with Transaction().start(fixture.database, 0, readonly=True):
+        Module = Pool().get('ir.module')
+        modules = sorted(m.name for m in Module.search(
+                [('state', '=', 'activated')]))
+    info = {
+        'modules_requested': MODULES,
+        'modules_activated': modules,
+        'invoice_method': {'sale': 'order', 'purchase': 'order'},
+        'locks_at_transaction_start': fixture.extras,
+        }
+    print(f"modules activated: {', '.join(modules)}", file=sys.stderr)
+    print(f"locks taken at transaction start: {fixture.extras}",
+        file=sys.stderr)
+    return info
+
+
+def write_json(path, results, info):
     "Write all results (with the per-step split) to path."
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     payload = {
         'bench': 'stock_reference',
         'trytond': __import__('trytond').__version__,
-        'modules': MODULES,
-        'invoice_method': {'sale': 'order', 'purchase': 'order'},
+        **info,
         'date': dt.datetime.now().isoformat(timespec='seconds'),
         'results': results,
         }

@@ -14,6 +14,7 @@ from decimal import Decimal
 from stdnum.cn import uscc
 
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 PLATFORM_NAME = "S2B2B 供应链平台 (S2B2B Supply Chain Platform)"
@@ -245,8 +246,11 @@ def load(sizes=None):
             for d in build_documents(
                 m, mandatory, optional, sizes, rng, today)])
     password_hash = WebUser.hash_password(sizes.password)
-    WebUser.save([u for i, m in enumerate(members, start)
-            for u in build_users(m, i, sizes, rng, password_hash)])
+    users = [u for i, m in enumerate(members, start)
+        for u in build_users(m, i, sizes, rng, password_hash)]
+    # SQLite checks the unique e-mail with one OR clause per user
+    for chunk in grouped_slice(users, 50):
+        WebUser.save(list(chunk))
     # Interleave kinds so that every state holds suppliers and buyers
     ordered = sorted(members, key=lambda m: (m.id % 3, m.id))
     _progress(ordered)
