@@ -35,10 +35,24 @@ Two modes:
   flow uses a different customer so that requests are not merged into one
   purchase: a batch still yields 50 purchases, shipments and invoice pairs.
 
-Figures: ms/flow, flows/s and SQL statements/flow (plus a per-step split).
-Timings include transaction start and commit.  Every flow is verified after
-the timed loop (customer and supplier invoices 'posted', drop shipment
-'done'); any mismatch aborts the run.
+Figures: ms/flow (mean, and median of the transactions), flows/s and SQL
+statements/flow, plus a split per step and per queue task.  Timings include
+transaction start and commit.  Every flow is verified after the timed loop
+(customer and supplier invoices 'posted', drop shipment 'done', invoice
+method 'order'); any mismatch aborts the run.
+
+Locks: trytond 8.0 takes row/table locks (strict invoice and move sequences on
+post) only when a transaction starts; a missing one raises TransactionError
+and the dispatcher restarts the call with the lock.  The untimed warm-up
+learns the locks still needed in steady state and timed transactions take
+them up front (``retries`` reports any timed restart, normally 0).
+
+Setup (untimed, in-process, one transaction): CNY company, English chart of
+accounts (``account.create_chart`` wizard), calendar fiscal year with strict
+move/invoice sequences and monthly periods, 'Direct' payment term, an
+accounting product category, a goods product (salable, purchasable,
+``supply_on_sale='always'``, list price 10, cost 4) with a product supplier
+(``drop_shipment=True``, lead time 0, price 3), one supplier and 50 customers.
 
 How SQL statements are counted
 ------------------------------
@@ -65,18 +79,16 @@ Usage::
 import argparse
 import datetime as dt
 import json
+import logging
 import os
 import statistics
 import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 os.environ.setdefault(
     'TRYTOND_DATABASE__URI', 'postgresql://postgres@127.0.0.1:5432/')
-
-import logging  # noqa: E402
 
 logging.basicConfig(level=logging.WARNING)
 logging.getLogger('trytond').setLevel(logging.ERROR)
@@ -347,7 +359,8 @@ def parse_args(argv=None):
     parser.add_argument('--batch-size', type=int, default=50,
         help="flows per batch (default 50)")
     parser.add_argument('--warmup', type=int, default=3,
-        help="untimed warm-up flows before each mode (default 3)")
+        help="untimed warm-up flows before each mode, plus one to learn "
+        "the locks (default 3)")
     parser.add_argument('--db', default=DEFAULT_DB,
         help=f"database name (default {DEFAULT_DB})")
     parser.add_argument('--reuse', action='store_true',

@@ -7,6 +7,7 @@ The same seed and sizes always give the same members, users and
 documents; later modules extend it with listings and orders.
 """
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -202,6 +203,13 @@ def build_users(member, index, sizes, rng, password_hash):
             s2b2b_roles=roles, password_hash=password_hash)
 
 
+def _interleave(members):
+    "Alternate kinds so that the lifecycle states hold each kind"
+    groups = [[m for m in members if m.kind == k]
+        for k in ['supplier', 'buyer', 'both']]
+    return [m for row in itertools.zip_longest(*groups) for m in row if m]
+
+
 def _progress(members):
     "Spread members over the lifecycle; most are approved"
     pool = Pool()
@@ -251,9 +259,7 @@ def load(sizes=None):
     # SQLite checks the unique e-mail with one OR clause per user
     for chunk in grouped_slice(users, 50):
         WebUser.save(list(chunk))
-    # Interleave kinds so that every state holds suppliers and buyers
-    ordered = sorted(members, key=lambda m: (m.id % 3, m.id))
-    _progress(ordered)
+    _progress(_interleave(members))
     return {'created': len(members), 'members': len(members)}
 
 
