@@ -13,6 +13,7 @@ second run skips module activation.  The last line is the summary CI
 reads: ``N passed, N failed, N skipped``.
 """
 import argparse
+import hashlib
 import os
 import sys
 import time
@@ -35,14 +36,42 @@ def _parse(argv):
     return parser.parse_args(argv)
 
 
+def _fingerprint():
+    "Hash of everything that shapes a database: cached ones must match it"
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob('addons/**/*')):
+        if path.suffix in {'.py', '.xml', '.cfg', '.po'}:
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _drop_stale_templates(uri, fingerprint):
+    """Drop the template databases of an older code (DB_CACHE=postgresql://
+    names them after the module list only)."""
+    import psycopg
+    stamp = ROOT / 'var' / 'test-cache' / 'postgresql.fingerprint'
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        return
+    with psycopg.connect(uri + 'postgres', autocommit=True) as connection:
+        names = [n for n, in connection.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'test-%'")]
+        for name in names:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint)
+
+
 def _environment(backend):
     "Point trytond's test machinery at the backend; cache templates"
-    cache = ROOT / 'var' / 'test-cache' / backend
+    fingerprint = _fingerprint()
+    cache = ROOT / 'var' / 'test-cache' / f'{backend}-{fingerprint}'
     if backend == 'postgresql':
-        os.environ['TRYTOND_DATABASE__URI'] = os.environ.get(
-            'S2B2B_TEST_DATABASE_URI', PG_URI)
+        uri = os.environ.get('S2B2B_TEST_DATABASE_URI', PG_URI)
+        os.environ['TRYTOND_DATABASE__URI'] = uri
         os.environ.setdefault('DB_NAME', 'test_s2b2b')
         os.environ.setdefault('DB_CACHE', 'postgresql://')
+        _drop_stale_templates(uri, fingerprint)
     else:
         os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
         os.environ.setdefault('DB_NAME', ':memory:')
@@ -79,7 +108,7 @@ def main(argv=None):
     failed = len(result.failures) + len(result.errors) + len(
         result.unexpectedSuccesses)
     skipped = len(result.skipped)
-    passed = result.testsRun - failed - skipped
+    passed = max(result.testsRun - failed - skipped, 0)
     print(f"[{options.backend}] {time.monotonic() - start:.0f} s")
     print(f"{options.backend}: {passed} passed, {failed} failed, "
         f"{skipped} skipped")

@@ -1,0 +1,4 @@
+# This file is part of the S2B2B platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""Portal pages where a member admin creates and revokes API keys."""

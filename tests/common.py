@@ -1,0 +1,77 @@
+# This file is part of the S2B2B platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"Shared set-up of the cross-module tests"
+import re
+import unittest
+
+from werkzeug.test import Client
+
+from trytond.tests.test_tryton import (
+    DB_NAME, activate_module, drop_db, with_transaction)
+from trytond.transaction import Transaction
+from trytond.wsgi import app
+
+PASSWORD = 'Portal-2026!'
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class DatabaseTestCase(unittest.TestCase):
+    "A database of its own for the class, dropped afterwards"
+    modules = ['s2b2b_portal']
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module(cls.modules)
+        committed(load_chinese)
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+        super().tearDownClass()
+
+
+def load_chinese():
+    "Members read the portal in Chinese: load the zh_CN catalogues"
+    from trytond.pool import Pool
+    Lang = Pool().get('ir.lang')
+    Lang.load_translations(Lang.search([('code', '=', 'zh_CN')]))
+
+
+def committed(func):
+    "Run func(*args) in its own committed transaction; return its result"
+    with Transaction().start(DB_NAME, 0, context={'language': 'en'}) \
+            as transaction:
+        result = func()
+        transaction.commit()
+    return result
+
+
+class PortalClient(Client):
+    "A browser-like client of the portal of the test database"
+
+    def __init__(self):
+        super().__init__(app)
+        self.base = f'/{DB_NAME}/portal'
+
+    def csrf(self, path):
+        "Open a page and return the CSRF token of its forms"
+        response = self.get(self.base + path)
+        match = CSRF_RE.search(response.get_data(as_text=True))
+        return match.group(1) if match else None
+
+    def login(self, email, password=PASSWORD):
+        token = self.csrf('/login')
+        return self.post(self.base + '/login', data={
+                'email': email, 'password': password, 'csrf_token': token})
+
+    def submit(self, path, data, token_from=None, **kwargs):
+        "POST a form with the token the page at token_from shows"
+        token = self.csrf(token_from or '/')
+        return self.post(self.base + path,
+            data={'csrf_token': token, **data}, **kwargs)
+
+
+__all__ = ['DB_NAME', 'with_transaction']
