@@ -1,0 +1,102 @@
+# This file is part of the S2B2B platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""A real trytond server on a scratch SQLite database, for browser tests.
+
+The database is created with trytond-admin (all modules, zh_CN loaded)
+and the demo data; mails go to an SMTP sink whose messages the tests read.
+"""
+import mailbox
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DB = 'browser'
+MODULES = ['s2b2b_platform', 's2b2b_portal']
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    "Start with start(), stop with stop(); base_url is the portal's"
+
+    def __init__(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix='s2b2b-live-'))
+        self.port = free_port()
+        self.maildir = self.tmp / 'outbox'
+        self.smtp = Controller(Mailbox(str(self.maildir)),
+            hostname='127.0.0.1', port=free_port())
+        self.process = None
+
+    @property
+    def base_url(self):
+        return f'http://127.0.0.1:{self.port}/{DB}/portal'
+
+    def environ(self):
+        env = dict(os.environ)
+        env.update({
+                'TRYTOND_DATABASE__URI': 'sqlite://',
+                'TRYTOND_DATABASE__PATH': str(self.tmp),
+                'TRYTOND_WEB__LISTEN': f'127.0.0.1:{self.port}',
+                'TRYTOND_EMAIL__URI':
+                f'smtp://127.0.0.1:{self.smtp.port}',
+                'TRYTOND_EMAIL__FROM': 'noreply@s2b2b.example',
+                'TRYTOND_S2B2B_PORTAL__ASSETS':
+                str(ROOT / 'var' / 'portal' / 'node_modules'),
+                'TRYTONPASSFILE': str(self.tmp / 'admin.pw'),
+                })
+        for name in ['DB_NAME', 'DB_CACHE']:
+            env.pop(name, None)
+        return env
+
+    def _run(self, *args):
+        subprocess.run([str(BIN / args[0]), *args[1:]], env=self.environ(),
+            check=True, capture_output=True, cwd=ROOT)
+
+    def start(self):
+        self.smtp.start()
+        (self.tmp / f'{DB}.sqlite').touch()
+        (self.tmp / 'admin.pw').write_text('admin\n')
+        self._run('trytond-admin', '-d', DB, '--all', '-u', *MODULES,
+            '--activate-dependencies', '-l', 'zh_CN', 'en',
+            '--email', 'admin@example.com')
+        self._run('s2b2b', '-d', DB, 'demo')
+        self.process = subprocess.Popen(
+            [str(BIN / 'trytond'), '-d', DB], env=self.environ(), cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=open(self.tmp / 'log', 'w'))
+        self._wait()
+
+    def _wait(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base_url + '/login', timeout=2)
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError((self.tmp / 'log').read_text()[-2000:])
+
+    def mails(self):
+        "The messages sent so far, oldest first"
+        box = mailbox.Maildir(str(self.maildir), create=True)
+        return sorted(box, key=lambda m: m['Date'] or '')
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.smtp.stop()
