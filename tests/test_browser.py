@@ -16,6 +16,8 @@ from playwright.sync_api import expect, sync_playwright
 ARTIFACTS = Path(__file__).resolve().parent / 'artifacts'
 CHROMIUM = '/usr/bin/chromium'
 WIDTHS = {'phone': (390, 844), 'desktop': (1280, 800)}
+# A loaded CI machine answers slowly: wait longer than Playwright's 5 s
+expect.set_options(timeout=20000)
 DEMO_PASSWORD = 'demo2026!'
 
 
@@ -46,7 +48,7 @@ class BrowserTestCase(unittest.TestCase):
             locale='zh-CN')
         self.addCleanup(context.close)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(20000)
         return page
 
     def shot(self, page, name):
