@@ -69,7 +69,8 @@ def _environment(backend):
     if backend == 'postgresql':
         uri = os.environ.get('S2B2B_TEST_DATABASE_URI', PG_URI)
         os.environ['TRYTOND_DATABASE__URI'] = uri
-        os.environ.setdefault('DB_NAME', 'test_s2b2b')
+        # One database per run: concurrent runs must not drop each other's
+        os.environ.setdefault('DB_NAME', f'test_s2b2b_{os.getpid()}')
         os.environ.setdefault('DB_CACHE', 'postgresql://')
         _drop_stale_templates(uri, fingerprint)
     else:
