@@ -124,13 +124,11 @@ def ensure_wrk():
         stdout=subprocess.DEVNULL)
 
 
-def wrk(options, url, header):
-    "Drive the URL with wrk; return its JSON report"
+def wrk(options, url, header, seconds):
+    "Drive the URL with wrk for some seconds; return its JSON report"
     command = ['wrk', '-t', '2', '-c', str(options.clients),
-        '-d', f'{options.seconds}s', '--latency', '-H', header,
+        '-d', f'{seconds}s', '-H', header,
         '-s', str(ROOT / 'bench' / 'wrk_report.lua'), url]
-    subprocess.run(command[:-5] + ['-d', '3s'] + command[-4:] + [url],
-        check=True, capture_output=True)  # warm-up
     output = subprocess.run(command, check=True, capture_output=True,
         text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
@@ -148,3 +146,90 @@ def report(name, result, target):
         f"{line['p95_ms']:7.2f} ms   p99 {line['p99_ms']:7.2f} ms   "
         f"{line['rps']:8.1f} req/s   ({target})")
     return line
+
+
+CREATE_KEY = """
+import sys
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond import config
+config.update_etc()
+Pool.start()
+pool = Pool(sys.argv[1]); pool.init()
+with Transaction().start(sys.argv[1], 0) as transaction:
+    WebUser = pool.get('web.user')
+    ApiKey = pool.get('s2b2b.api.key')
+    user, = WebUser.search([('email', '=', sys.argv[2])])
+    _, token = ApiKey.generate(user.s2b2b_member, 'bench', ['member:read'],
+        created_by=user)
+    transaction.commit()
+print(token)
+"""
+
+
+def api_key(options, env, email):
+    return subprocess.run([sys.executable, '-c', CREATE_KEY, options.db,
+            email], env=env, check=True, capture_output=True, cwd=ROOT,
+        text=True).stdout.strip().splitlines()[-1]
+
+
+def approved_admin(options, env):
+    "The e-mail of an approved member's admin in the demo data"
+    import psycopg
+    with psycopg.connect(options.uri + options.db) as conn:
+        return conn.execute("""
+            SELECT u.email FROM web_user u
+            JOIN s2b2b_member m ON m.id = u.s2b2b_member
+            WHERE m.state = 'approved' AND u.s2b2b_roles::text LIKE '%admin%'
+            ORDER BY u.id LIMIT 1""").fetchone()[0]
+
+
+def measure(options, base, cookie, token):
+    targets = [
+        ('portal home', base + '/portal/', f'Cookie: {cookie}',
+            'p95 <= 50 ms'),
+        ('API GET /member', base + '/s2b2b/api/v1/member',
+            f'Authorization: Bearer {token}', '>= 300 req/s'),
+        ]
+    lines = []
+    for name, url, header, goal in targets:
+        wrk(options, url, header, 3)  # warm every worker's caches
+        lines.append(report(name, wrk(options, url, header,
+                    options.seconds), goal))
+    return lines
+
+
+def main(argv=None):
+    options = parse(argv)
+    ensure_wrk()
+    tmp = Path(tempfile.mkdtemp(prefix='s2b2b-bench-'))
+    (tmp / 'pw').write_text('admin\n')
+    env = environ(options, tmp)
+    setup_database(options, env)
+    email = approved_admin(options, env)
+    token = api_key(options, env, email)
+    process, base = serve(options, env, tmp)
+    try:
+        cookie = login(base, email)
+        print(f"{options.clients} clients, {options.seconds} s per target, "
+            f"gunicorn x {options.workers} workers, PostgreSQL")
+        lines = measure(options, base, cookie, token)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    for line in lines:
+        print(json.dumps(line))
+    if options.json_out:
+        Path(options.json_out).write_text(
+            '\n'.join(json.dumps(line) for line in lines) + '\n')
+    if not options.keep:
+        import psycopg
+        with psycopg.connect(options.uri + 'postgres',
+                autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{options.db}"')
+    return 0 if all(not l['non_2xx'] and not l['errors']
+        for l in lines) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -36,3 +36,20 @@ class RecordNotFound(UserError):
 
 class TenantContextError(UserError):
     pass
+
+
+class DocumentFileError(ValidationError):
+    pass
+
+
+class RegistrationError(UserError):
+    pass
+
+
+class ContactEmailError(ValidationError):
+    pass
+
+
+class PortalUserError(UserError):
+    "A change of portal users that would lock the member out"
+    pass

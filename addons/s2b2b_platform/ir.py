@@ -2,7 +2,7 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction
 
 # Transaction context key of the requesting member.  RPC strips keys
 # starting with "_" from client contexts, so only server code sets it.
@@ -36,10 +36,16 @@ class Rule(metaclass=PoolMeta):
         member_id = requesting_member()
         party_id = -1
         if member_id is not None:
-            with without_check_access():
-                members = Member.search([('id', '=', member_id)], limit=1)
-            if members:
-                party_id = members[0].party.id
+            # SQL, not search: search fills the record cache, and doing so
+            # in the middle of a write of the member would show its old
+            # values to the validation of the write
+            table = Member.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.select(table.party,
+                    where=table.id == member_id, limit=1))
+            row = cursor.fetchone()
+            if row:
+                party_id = row[0]
         context['s2b2b_member'] = member_id if member_id is not None else -1
         context['s2b2b_party'] = party_id
         return context

@@ -2,6 +2,7 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 import datetime as dt
+from types import SimpleNamespace
 
 from sql import Null
 from stdnum.cn import uscc
@@ -11,11 +12,15 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
+from trytond.tools.email_ import EmailNotValidError, validate_email
 from trytond.transaction import Transaction
 
 from .exceptions import (
-    DocumentDateError, DuplicateMember, InvalidCompanyCode,
-    MemberApprovalError, ReasonRequired)
+    ContactEmailError, DocumentDateError, DocumentFileError, DuplicateMember,
+    InvalidCompanyCode, MemberApprovalError, ReasonRequired,
+    RegistrationError)
+from .emails import is_email
+from .files import file_name, file_type
 
 KINDS = [
     ('supplier', "Supplier"),
@@ -32,6 +37,16 @@ def normalize_company_code(code):
     if not uscc.is_valid(code):
         raise ValueError(code)
     return code
+
+
+def _company_code(code):
+    "Return the compact 统一社会信用代码 or raise InvalidCompanyCode"
+    try:
+        return normalize_company_code(code)
+    except ValueError:
+        raise InvalidCompanyCode(gettext(
+                's2b2b_platform.msg_member_company_code_invalid',
+                code=code))
 
 
 class Member(Workflow, ModelSQL, ModelView):
@@ -212,19 +227,31 @@ class Member(Workflow, ModelSQL, ModelView):
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         if values.get('company_code'):
-            try:
-                values['company_code'] = normalize_company_code(
-                    values['company_code'])
-            except ValueError:
-                raise InvalidCompanyCode(gettext(
-                        's2b2b_platform.msg_member_company_code_invalid',
-                        code=values['company_code']))
+            values['company_code'] = _company_code(values['company_code'])
         return values
 
     @classmethod
     def validate_fields(cls, members, field_names):
         super().validate_fields(members, field_names)
         cls.check_duplicate(members, field_names)
+        cls.check_contact_email(members, field_names)
+
+    @classmethod
+    def check_contact_email(cls, members, field_names=None):
+        if field_names and 'contact_email' not in field_names:
+            return
+        for member in members:
+            if not member.contact_email:
+                continue
+            try:
+                valid = is_email(member.contact_email) and validate_email(
+                    member.contact_email)
+            except EmailNotValidError:
+                valid = False
+            if not valid:
+                raise ContactEmailError(gettext(
+                        's2b2b_platform.msg_member_contact_email_invalid',
+                        member=member.rec_name, email=member.contact_email))
 
     @classmethod
     def check_duplicate(cls, members, field_names=None):
@@ -254,6 +281,77 @@ class Member(Workflow, ModelSQL, ModelView):
             raise DuplicateMember(
                 gettext('s2b2b_platform.msg_member_no_copy'))
         return super().copy(members, default=default)
+
+    @classmethod
+    def register(cls, values):
+        """Create the application of a company registering on the portal.
+
+        values: name, company_code, kind, contact_name, contact_email,
+        contact_phone, password, language (code, default the context's) and
+        documents (dicts of type, number, valid_from, valid_to, file,
+        file_name).  Creates the party, the member, its administrator
+        portal user (login: the contact e-mail) and the documents, then
+        applies.  Refused values raise before the caller commits anything.
+        """
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        Document = pool.get('s2b2b.member.document')
+        cls._check_registration(values)
+        member = cls(
+            party=cls._registration_party(values), kind=values.get('kind'),
+            company_code=values['company_code'],
+            **{f: (values.get(f) or '').strip() or None
+                for f in ['contact_name', 'contact_email', 'contact_phone']})
+        member.save()
+        WebUser.check_email_free([member.contact_email])
+        WebUser.create([{
+                    'email': member.contact_email,
+                    's2b2b_member': member.id,
+                    's2b2b_roles': ['admin'],
+                    'password': values['password'],
+                    }])
+        Document.create([{**d, 'member': member.id}
+                for d in values.get('documents') or []])
+        cls.apply([member])
+        return member
+
+    @classmethod
+    def _check_registration(cls, values):
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        User = pool.get('res.user')
+        DocumentType = pool.get('s2b2b.member.document.type')
+        for Model, name in [(cls, 'name'), (cls, 'company_code'),
+                (cls, 'contact_name'), (cls, 'contact_email'),
+                (WebUser, 'password')]:
+            if not (values.get(name) or '').strip():
+                raise RegistrationError(gettext(
+                        's2b2b_platform.msg_register_required',
+                        field=Model.fields_get([name])[name]['string']))
+        _company_code(values['company_code'])
+        User.validate_password(values['password'], [SimpleNamespace(
+                    email=values['contact_email'].strip(),
+                    name=values['contact_name'].strip())])
+        given = {d.get('type') for d in values.get('documents') or []}
+        missing = [t for t in DocumentType.mandatory_types(values.get('kind'))
+            if t.id not in given]
+        if missing:
+            raise RegistrationError(gettext(
+                    's2b2b_platform.msg_register_documents_missing',
+                    documents=', '.join(t.rec_name for t in missing)))
+
+    @classmethod
+    def _registration_party(cls, values):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Lang = pool.get('ir.lang')
+        code = values.get('language') or Transaction().language
+        langs = Lang.search([('code', '=', code)], limit=1)
+        party, = Party.create([{
+                    'name': values['name'].strip(),
+                    'lang': langs[0].id if langs else None,
+                    }])
+        return party
 
     @classmethod
     def _log_transition(cls, members, event, reason=None):
@@ -322,6 +420,8 @@ class Member(Workflow, ModelSQL, ModelView):
             member.approved_by = Transaction().user
         cls.save(members)
         cls._log_transition(members, 'member.approved')
+        Pool().get('s2b2b.notification').notify_member_decision(
+            members, 'approved')
 
     @classmethod
     @ModelView.button
@@ -330,6 +430,8 @@ class Member(Workflow, ModelSQL, ModelView):
         cls._require_reason(members)
         cls._log_transition(members, 'member.rejected')
         cls._close_reason(members)
+        Pool().get('s2b2b.notification').notify_member_decision(
+            members, 'rejected')
 
     @classmethod
     @ModelView.button
@@ -436,6 +538,19 @@ class Document(ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.type.rec_name} {self.number}'
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('file'):
+            mime = file_type(values['file'])
+            if not mime:
+                raise DocumentFileError(gettext(
+                        's2b2b_platform.msg_document_file_type',
+                        file=values.get('file_name') or ''))
+            if mode == 'create' or 'file_name' in values:
+                values['file_name'] = file_name(values.get('file_name'), mime)
+        return values
 
     def is_valid(self, date):
         return (self.valid_from <= date

@@ -8,7 +8,22 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.sendmail import send_message_transactional
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
+
+
+def make_email(to, subject, body):
+    "Return a plain text e-mail from the platform"
+    msg = EmailMessage()
+    msg['From'] = config.get('email', 'from')
+    msg['To'] = ', '.join(to)
+    msg['Subject'] = subject
+    msg.set_content(body or subject)
+    return msg
+
+
+def send_email(to, subject, body):
+    "E-mail people of members once the transaction commits"
+    send_message_transactional(make_email(to, subject, body))
 
 
 class Notification(ModelSQL, ModelView):
@@ -62,12 +77,7 @@ class Notification(ModelSQL, ModelView):
                 send_message_transactional(notification.email(to))
 
     def email(self, to):
-        msg = EmailMessage()
-        msg['From'] = config.get('email', 'from')
-        msg['To'] = ', '.join(to)
-        msg['Subject'] = self.subject
-        msg.set_content(self.body or self.subject)
-        return msg
+        return make_email(to, self.subject, self.body)
 
     @classmethod
     def notify_documents_expiring(cls, documents):
@@ -88,3 +98,25 @@ class Notification(ModelSQL, ModelView):
                             document=document.rec_name,
                             date=document.valid_to.isoformat())))
         cls.notify(notifications)
+
+    @classmethod
+    def notify_member_decision(cls, members, decision):
+        """Tell applicants the outcome of their application, in the
+        language of their party: decision is 'approved' or 'rejected'"""
+        notifications = []
+        for member in members:
+            lang = member.party.lang
+            with Transaction().set_context(
+                    language=lang.code if lang else Transaction().language):
+                notifications.append(cls(
+                        member=member, kind=f'member.{decision}',
+                        resource=member,
+                        subject=gettext(
+                            f's2b2b_platform.msg_member_{decision}_subject'),
+                        body=gettext(
+                            f's2b2b_platform.msg_member_{decision}_body',
+                            member=member.rec_name,
+                            reason=member.state_reason or '')))
+        # Operators decide; the notification is the platform's, not theirs
+        with without_check_access():
+            cls.notify(notifications)

@@ -25,6 +25,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from trytond import config
 from trytond.exceptions import RateLimitException, UserError, UserWarning
 from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError
@@ -282,3 +283,86 @@ def api_errors(func):
                     _('server_error'))
             return json_error(*status)
     return wrapper
+
+
+# Room for the other fields of a form that carries files
+UPLOAD_FORM_OVERHEAD = 256 * 1024
+
+
+def upload_max_size():
+    "The largest file a member may upload, in bytes"
+    return config.getint('s2b2b_portal', 'upload_max_size',
+        default=5 * 1024 * 1024)
+
+
+def accept_uploads(files=1):
+    """Let a page's requests carry up to files uploads.
+
+    Put it right under @app.route: it replaces trytond's limit for
+    anonymous requests ([request] max_size); a larger request is answered
+    by the 413 error page.
+    """
+    def decorator(func):
+        @wraps(func)
+        def wrapper(request, *args, **kwargs):
+            request.max_content_length = (
+                upload_max_size() * files + UPLOAD_FORM_OVERHEAD)
+            return func(request, *args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def read_upload(storage):
+    "Return (bytes, file name) of an uploaded file, None if none was sent"
+    if not storage or not storage.filename:
+        return None
+    limit = upload_max_size()
+    data = storage.read(limit + 1)
+    if len(data) > limit:
+        raise PortalError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, 'too_large',
+            _('file_too_large', file=storage.filename,
+                size=f'{limit / 1024 / 1024:g} MB'))
+    return data, storage.filename
+
+
+def absolute_url(request, path):
+    """The address of a portal page for e-mails.
+
+    [s2b2b_portal] url (the public address, e.g. https://s2b2b.example)
+    wins over the Host header of the request, which a client chooses.
+    """
+    root = config.get('s2b2b_portal', 'url') or request.host_url
+    return root.rstrip('/') + base_path(request) + path
+
+
+def form_failed(request, template, error, values):
+    """Show a form again with the error and the values entered.
+
+    What the request wrote is rolled back first: nothing is saved.  Then
+    values() gives the template values (the page reads the data again).
+    """
+    transaction = Transaction()
+    transaction.rollback()
+    transaction.tasks.clear()
+    return render(request, template, status=HTTPStatus.BAD_REQUEST,
+        error=error.message, **values())
+
+
+def submit_form(request, template, action, values):
+    """Return action(); when it refuses a value, the form again with its
+    error (form_failed).
+
+    Unknown and other members' records still give the 404 page.
+    """
+    try:
+        return action()
+    except (RecordNotFound, AccessError):
+        raise
+    except UserError as error:
+        return form_failed(request, template, error, values)
+
+
+def done_messages(request, *names):
+    "The success message a redirect after a POST asks for: ?done=<name>"
+    name = request.args.get('done')
+    return [('success', _(f'done_{name}'))] if name in names else []

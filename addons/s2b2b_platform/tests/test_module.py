@@ -8,15 +8,25 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import (
     AccessError, RequiredValidationError, SQLConstraintError)
 from trytond.model.modelview import AccessButtonError
+from trytond.modules.s2b2b_platform.emails import is_email
 from trytond.modules.s2b2b_platform.exceptions import (
-    DocumentDateError, DuplicateMember, EventLogReadOnly, InvalidCompanyCode,
-    MemberApprovalError, ReasonRequired, RecordNotFound, TenantContextError)
+    ContactEmailError, DocumentDateError, DocumentFileError, DuplicateMember,
+    EventLogReadOnly, InvalidCompanyCode, MemberApprovalError, PortalUserError,
+    ReasonRequired, RecordNotFound, RegistrationError, TenantContextError)
+from trytond.modules.s2b2b_platform.files import file_name, file_type
 from trytond.modules.s2b2b_platform.tenant import as_member, get_record
 from trytond.modules.s2b2b_platform.tests.tools import (
     company_code, create_document_types, create_member, request_rollback)
 from trytond.pool import Pool
+from trytond.res.exceptions import PasswordError
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
+
+
+SEND = ('trytond.modules.s2b2b_platform.notification.'
+    'send_message_transactional')
+PDF = b'%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n'
+PNG = b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR' + b'\x00' * 32
 
 
 def _backoffice_user(login, group_xml_id):
@@ -200,7 +210,8 @@ class S2B2BPlatformTestCase(ModuleTestCase):
         with patch('trytond.modules.s2b2b_platform.notification.'
                 'send_message_transactional') as send:
             Document.check_expiry()
-        notification, = Notification.search([])
+        expiry = [('kind', '=', 'document.expiring')]
+        notification, = Notification.search(expiry)
         self.assertEqual(notification.member, expiring)
         send.assert_called_once()
         self.assertEqual(send.call_args[0][0]['To'], 'user0@1.example.com')
@@ -209,7 +220,7 @@ class S2B2BPlatformTestCase(ModuleTestCase):
                 'send_message_transactional') as send:
             Document.check_expiry()
         send.assert_not_called()
-        self.assertEqual(Notification.search([], count=True), 1)
+        self.assertEqual(Notification.search(expiry, count=True), 1)
 
         config = Configuration(1)
         config.suspend_on_expiry = False
@@ -271,6 +282,304 @@ class S2B2BPlatformTestCase(ModuleTestCase):
         verify = Verify(session_id)
         result = verify.default_result(None)
         self.assertEqual((result['valid'], result['checked']), (True, 3))
+
+    def test_file_type_and_name(self):
+        "Allowed files are told by content, whatever their name says"
+        self.assertEqual(file_type(PDF), 'application/pdf')
+        self.assertEqual(file_type(PNG), 'image/png')
+        self.assertEqual(file_type(b'\xff\xd8\xff\xe0' + b'\x00' * 16),
+            'image/jpeg')
+        for data in [b'', None, b'hello', b'MZ\x90\x00', b'PK\x03\x04']:
+            with self.subTest(data=data):
+                self.assertIsNone(file_type(data))
+        self.assertEqual(file_name('C:\\scans\\营业执照.PDF', 'application/pdf'),
+            '营业执照.pdf')
+        self.assertEqual(file_name('../../etc/passwd', 'image/png'),
+            'passwd.png')
+        self.assertEqual(file_name('', 'image/jpeg'), 'document.jpg')
+
+    def test_is_email(self):
+        for value in ['a@b.cn', 'li.na+rfq@jinggong.example.com']:
+            with self.subTest(value=value):
+                self.assertTrue(is_email(value))
+        for value in ['', None, 'bad address', 'a@b', '@b.cn', 'a@@b.cn',
+                'a b@c.cn', 'a@b..cn', 'a@.cn']:
+            with self.subTest(value=value):
+                self.assertFalse(is_email(value))
+
+    def _registration(self, number, **changes):
+        pool = Pool()
+        DocumentType = pool.get('s2b2b.member.document.type')
+        license_, = DocumentType.search([('code', '=', 'business_license')])
+        today = pool.get('ir.date').today()
+        values = {
+            'name': f"注册企业 {number}", 'kind': 'supplier',
+            'company_code': company_code(number),
+            'contact_name': "张强",
+            'contact_email': f'zhang@{number}.example.com',
+            'contact_phone': '0512-1234567', 'password': 'Reg-2026!x',
+            'language': 'en',
+            'documents': [{
+                    'type': license_.id, 'number': f'BL-{number}',
+                    'valid_from': today, 'file': PDF,
+                    'file_name': 'license.pdf'}],
+            }
+        values.update(changes)
+        return values
+
+    def _counts(self):
+        pool = Pool()
+        with Transaction().set_context(active_test=False):
+            return [pool.get(m).search([], count=True) for m in [
+                    'party.party', 's2b2b.member', 'web.user',
+                    's2b2b.member.document']]
+
+    @with_transaction()
+    def test_register(self):
+        "A registration makes an applied member with its admin user"
+        pool = Pool()
+        Member = pool.get('s2b2b.member')
+        WebUser = pool.get('web.user')
+        Event = pool.get('s2b2b.event')
+        create_document_types()
+        member = Member.register(self._registration(5,
+                company_code=' ' + company_code(5).lower()))
+        self.assertEqual((member.state, member.kind, member.company_code),
+            ('applied', 'supplier', company_code(5)))
+        self.assertEqual(member.party.lang.code, 'en')
+        user, = member.web_users
+        self.assertEqual((user.email, user.s2b2b_roles),
+            ('zhang@5.example.com', ('admin',)))
+        self.assertEqual(WebUser.authenticate(
+                'zhang@5.example.com', 'Reg-2026!x'), user)
+        document, = member.documents
+        self.assertEqual((document.file_name, bytes(document.file)),
+            ('license.pdf', PDF))
+        self.assertEqual(
+            [e.event for e in Event.search([('member', '=', member.id)])],
+            ['member.applied'])
+
+    @with_transaction()
+    def test_register_refused(self):
+        "A refused registration raises and leaves nothing behind"
+        pool = Pool()
+        Member = pool.get('s2b2b.member')
+        DocumentType = pool.get('s2b2b.member.document.type')
+        create_document_types()
+        create_member("A", 1)
+        iso, = DocumentType.search([('code', '=', 'iso9001')])
+        today = pool.get('ir.date').today()
+        before = self._counts()
+        cases = [
+            (InvalidCompanyCode, {'company_code': '91320500MA1234567X'}),
+            (DuplicateMember, {'company_code': company_code(1)}),
+            (PortalUserError, {'contact_email': 'user0@1.example.com'}),
+            (RegistrationError, {'password': ''}),
+            (RegistrationError, {'contact_email': ' '}),
+            (RegistrationError, {'documents': [{'type': iso.id,
+                            'number': 'ISO', 'valid_from': today,
+                            'file': PDF}]}),
+            (DocumentFileError, {'documents': [{
+                            **self._registration(6)['documents'][0],
+                            'file': b'GIF89a not allowed'}]}),
+            ((DocumentDateError, UserError), {'documents': [{
+                            **self._registration(6)['documents'][0],
+                            'valid_to': today - dt.timedelta(days=1)}]}),
+            (PasswordError, {'password': 'zhang@6.example.com'}),
+            ]
+        for exception, changes in cases:
+            with self.subTest(changes=changes):
+                with self.assertRaises(exception), request_rollback():
+                    Member.register(self._registration(6, **changes))
+                self.assertEqual(self._counts(), before)
+
+    @with_transaction()
+    def test_document_file_type(self):
+        "A document file must be a PDF, JPEG or PNG scan, by its content"
+        pool = Pool()
+        Document = pool.get('s2b2b.member.document')
+        create_document_types()
+        member = create_member("A", 1, state='draft')
+        document, = member.documents
+        with self.assertRaises(DocumentFileError), request_rollback():
+            Document.write([document], {
+                    'file': b'<?xml version="1.0"?><svg/>',
+                    'file_name': 'scan.png'})
+        Document.write([document], {'file': PNG, 'file_name': 'scan.pdf'})
+        self.assertEqual(document.file_name, 'scan.png')
+        Document.write([document], {'file': PDF})
+        self.assertEqual(document.file_name, 'scan.png')
+
+    @with_transaction()
+    def test_contact_email_validated(self):
+        "Also when the member changes it from the portal"
+        pool = Pool()
+        Member = pool.get('s2b2b.member')
+        create_document_types()
+        member = create_member("A", 1)
+        with as_member(member.id):
+            with self.assertRaises(ContactEmailError), request_rollback():
+                Member.write([Member(member.id)],
+                    {'contact_email': 'not an address'})
+            Member.write([Member(member.id)],
+                {'contact_email': 'buyer@1.example.com'})
+        self.assertEqual(Member(member.id).contact_email,
+            'buyer@1.example.com')
+
+    @with_transaction()
+    def test_applicants_told_the_outcome(self):
+        "Approval and return are e-mailed in the party's language"
+        pool = Pool()
+        Member = pool.get('s2b2b.member')
+        Notification = pool.get('s2b2b.notification')
+        Lang = pool.get('ir.lang')
+        Party = pool.get('party.party')
+        create_document_types()
+        first = create_member("A", 1, state='under_review')
+        second = create_member("B", 2, state='under_review')
+        english, = Lang.search([('code', '=', 'en')])
+        Party.write([first.party], {'lang': english.id})
+        with patch(SEND) as send:
+            Member.approve([first])
+            second.reason = "License copy unreadable"
+            second.save()
+            Member.reject([second])
+        approved, rejected = [c.args[0] for c in send.call_args_list]
+        self.assertEqual(approved['To'], 'user0@1.example.com')
+        self.assertIn('approved', approved['Subject'])
+        self.assertEqual(rejected['To'], 'user0@2.example.com')
+        self.assertIn('License copy unreadable', rejected.get_content())
+        self.assertEqual(
+            [(n.member, n.kind) for n in Notification.search(
+                    [], order=[('id', 'ASC')])],
+            [(first, 'member.approved'), (second, 'member.rejected')])
+
+    @with_transaction()
+    def test_operator_decision_notifies(self):
+        "An operator without rights on notifications still has them sent"
+        pool = Pool()
+        Member = pool.get('s2b2b.member')
+        create_document_types()
+        member = create_member("A", 1, state='under_review')
+        operator = _backoffice_user('op', 'group_s2b2b_operator')
+        with patch(SEND) as send, _as_user(operator):
+            Member.approve([Member(member.id)])
+        send.assert_called_once()
+
+    @with_transaction()
+    def test_invite(self):
+        "An invited user exists without password and gets a link"
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        create_document_types()
+        member = create_member("A", 1)
+        admin, = member.web_users
+        before = self._counts()
+        for exception, email, roles in [
+                (PortalUserError, 'new@1.example.com', []),
+                (PortalUserError, 'new@1.example.com', ['owner']),
+                (PortalUserError, 'USER0@1.example.com', ['sales']),
+                (UserError, 'not an address', ['sales']),
+                ]:
+            with self.subTest(email=email, roles=roles), patch(SEND) as send:
+                with self.assertRaises(exception), request_rollback():
+                    with as_member(member.id):
+                        WebUser.invite(member, email, roles,
+                            'https://s2b2b.example/portal/reset/confirm',
+                            by=admin)
+                send.assert_not_called()
+                self.assertEqual(self._counts(), before)
+        with patch(SEND) as send, as_member(member.id):
+            user = WebUser.invite(member, 'New@1.example.com',
+                ['sales', 'purchaser', 'sales'],
+                'https://s2b2b.example/portal/reset/confirm?invite=1',
+                by=admin)
+        self.assertEqual((user.email, user.s2b2b_roles, user.password_hash),
+            ('new@1.example.com', ('purchaser', 'sales'), None))
+        message = send.call_args.args[0]
+        self.assertEqual(message['To'], 'new@1.example.com')
+        self.assertIn('https://s2b2b.example/portal/reset/confirm?invite=1'
+            f'&email=new%401.example.com&token={user.reset_password_token}',
+            message.get_content())
+        self.assertTrue(WebUser.password_link_valid(
+                'new@1.example.com', user.reset_password_token))
+
+    @with_transaction()
+    def test_member_keeps_an_admin(self):
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        create_document_types()
+        member = create_member("A", 1, users=2)
+        admin, sales = sorted(member.web_users, key=lambda u: u.email)
+        with as_member(member.id):
+            for change in [
+                    lambda: WebUser.set_member_roles([admin], ['sales']),
+                    lambda: WebUser.set_member_active([admin], False),
+                    lambda: WebUser.set_member_active([sales], False,
+                        by=sales),
+                    lambda: WebUser.set_member_roles([sales], []),
+                    ]:
+                with self.assertRaises(PortalUserError), request_rollback():
+                    change()
+            WebUser.set_member_roles([sales], ['admin', 'finance'], by=admin)
+            WebUser.set_member_roles([admin], ['sales'], by=admin)
+            WebUser.set_member_active([admin], False, by=sales)
+        self.assertFalse(WebUser(admin.id).active)
+        self.assertEqual(WebUser(sales.id).s2b2b_roles, ('admin', 'finance'))
+        WebUser.create([{'email': admin.email}])
+        with as_member(member.id), self.assertRaises(PortalUserError):
+            WebUser.set_member_active([WebUser(admin.id)], True, by=sales)
+
+    @with_transaction()
+    def test_password_reset(self):
+        "A link for known addresses only, not twice at once, used once"
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        Session = pool.get('web.user.session')
+        create_document_types()
+        member = create_member("A", 1)
+        user, = member.web_users
+        session = user.new_session()
+        url = 'https://s2b2b.example/portal/reset/confirm'
+        with patch(SEND) as send:
+            WebUser.request_password_reset('nobody@1.example.com', url)
+            WebUser.request_password_reset('', url)
+            send.assert_not_called()
+            WebUser.request_password_reset(' User0@1.example.com', url)
+            WebUser.request_password_reset('user0@1.example.com', url)
+        send.assert_called_once()
+        token = WebUser(user.id).reset_password_token
+        self.assertIn(token, send.call_args.args[0].get_content())
+        with patch('time.sleep'):
+            self.assertFalse(WebUser.set_portal_password(
+                    user.email, 'wrong', 'Nouveau-2026!'))
+            self.assertFalse(WebUser.set_portal_password(
+                    user.email, None, 'Nouveau-2026!'))
+            with self.assertRaises(PasswordError):
+                WebUser.set_portal_password(user.email, token, user.email)
+            self.assertTrue(WebUser.set_portal_password(
+                    user.email, token, 'Nouveau-2026!'))
+            self.assertFalse(WebUser.set_portal_password(
+                    user.email, token, 'Again-2026!'))
+        self.assertEqual(WebUser.authenticate(user.email, 'Nouveau-2026!'),
+            user)
+        self.assertTrue(WebUser(user.id).email_valid)
+        self.assertIsNone(Session.get_user(session))
+        self.assertFalse(WebUser.password_link_valid(user.email, token))
+
+    @with_transaction()
+    def test_password_reset_terminated_member(self):
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        Member = pool.get('s2b2b.member')
+        create_document_types()
+        member = create_member("A", 1)
+        member.reason = "Fraud"
+        member.save()
+        Member.terminate([member])
+        with patch(SEND) as send:
+            WebUser.request_password_reset('user0@1.example.com', 'https://x')
+        send.assert_not_called()
 
 
 class S2B2BTenantTestCase(ModuleTestCase):

@@ -1,0 +1,9 @@
+# This file is part of the S2B2B platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+from trytond.model.exceptions import ValidationError
+
+
+class ApiKeyError(ValidationError):
+    "An API key that cannot be created as asked"
+    pass
