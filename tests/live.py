@@ -6,6 +6,8 @@
 The database is created with trytond-admin (all modules, zh_CN loaded)
 and the demo data; mails go to an SMTP sink whose messages the tests read.
 """
+import base64
+import json
 import mailbox
 import os
 import socket
@@ -100,3 +102,34 @@ class LiveServer:
             self.process.terminate()
             self.process.wait(timeout=10)
         self.smtp.stop()
+
+    def rpc(self, login, password):
+        "A JSON-RPC client of the back office, the protocol sao speaks"
+        return BackOffice(f'http://127.0.0.1:{self.port}/{DB}', login,
+            password)
+
+
+class BackOffice:
+    "What an operator does in sao, through the same JSON-RPC calls"
+
+    def __init__(self, url, login, password):
+        self.url = url + '/rpc/'
+        self.login = login
+        user_id, session = self._call('common.db.login',
+            [login, {'password': password}, 'en'])[:2]
+        token = f'{login}:{user_id}:{session}'.encode()
+        self.authorization = 'Session ' + base64.b64encode(token).decode()
+
+    def _call(self, method, params, headers=None):
+        request = urllib.request.Request(self.url, json.dumps(
+                {'id': 1, 'method': method, 'params': params}).encode(),
+            {'Content-Type': 'application/json', **(headers or {})})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.loads(response.read())
+        if answer.get('error'):
+            raise RuntimeError(answer['error'])
+        return answer['result']
+
+    def __call__(self, model, method, *args):
+        return self._call(f'model.{model}.{method}', [*args, {}],
+            {'Authorization': self.authorization})

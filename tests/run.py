@@ -15,6 +15,7 @@ reads: ``N passed, N failed, N skipped``.
 import argparse
 import hashlib
 import os
+import socket
 import sys
 import time
 import unittest
@@ -78,8 +79,18 @@ def _environment(backend):
         os.environ.setdefault('DB_NAME', ':memory:')
         cache.mkdir(parents=True, exist_ok=True)
         os.environ.setdefault('DB_CACHE', str(cache))
-    # Mails are never sent from tests
-    os.environ.setdefault('TRYTOND_EMAIL__URI', 'smtp://localhost:1')
+    _smtp_sink()
+
+
+def _smtp_sink():
+    "Mails of the tests go to a local SMTP server that discards them"
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    Controller(Sink(), hostname='127.0.0.1', port=port).start()
+    os.environ.setdefault('TRYTOND_EMAIL__URI', f'smtp://127.0.0.1:{port}')
     os.environ.setdefault('TRYTOND_EMAIL__RETRY', '0')
 
 
