@@ -23,8 +23,10 @@ from aiosmtpd.handlers import Mailbox
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-DB = 'browser'
 MODULES = ['s2b2b_platform', 's2b2b_portal']
+# The backend of the test run (tests/run.py sets it): SQLite or PostgreSQL
+URI = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
+DB = 'browser' if URI.startswith('sqlite') else f'test_browser_{os.getpid()}'
 
 
 def free_port():
@@ -51,7 +53,7 @@ class LiveServer:
     def environ(self):
         env = dict(os.environ)
         env.update({
-                'TRYTOND_DATABASE__URI': 'sqlite://',
+                'TRYTOND_DATABASE__URI': URI,
                 'TRYTOND_DATABASE__PATH': str(self.tmp),
                 'TRYTOND_WEB__LISTEN': f'127.0.0.1:{self.port}',
                 'TRYTOND_EMAIL__URI':
@@ -69,9 +71,24 @@ class LiveServer:
         subprocess.run([str(BIN / args[0]), *args[1:]], env=self.environ(),
             check=True, capture_output=True, cwd=ROOT)
 
+    def _create_database(self):
+        if URI.startswith('sqlite'):
+            (self.tmp / f'{DB}.sqlite').touch()
+            return
+        import psycopg
+        with psycopg.connect(URI + 'postgres', autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{DB}"')
+            conn.execute(f'CREATE DATABASE "{DB}"')
+
+    def _drop_database(self):
+        if URI.startswith('postgresql'):
+            import psycopg
+            with psycopg.connect(URI + 'postgres', autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+
     def start(self):
         self.smtp.start()
-        (self.tmp / f'{DB}.sqlite').touch()
+        self._create_database()
         (self.tmp / 'admin.pw').write_text('admin\n')
         self._run('trytond-admin', '-d', DB, '--all', '-u', *MODULES,
             '--activate-dependencies', '-l', 'zh_CN', 'en',
@@ -102,6 +119,7 @@ class LiveServer:
             self.process.terminate()
             self.process.wait(timeout=10)
         self.smtp.stop()
+        self._drop_database()
 
     def rpc(self, login, password):
         "A JSON-RPC client of the back office, the protocol sao speaks"
