@@ -10,6 +10,7 @@ from common import PASSWORD, DatabaseTestCase, PortalClient, committed
 from trytond.modules.s2b2b_platform.tests.tools import (
     create_document_types, create_member)
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 
 def _members():
@@ -107,11 +108,17 @@ class PortalSessionTestCase(DatabaseTestCase):
         client = PortalClient()
         client.login('user0@1.example.com')
         self.assertEqual(client.get(client.base + '/').status_code, 200)
-        later = dt.datetime.now() + dt.timedelta(days=31)
-        with patch('trytond.modules.web_user.user.datetime') as mock:
-            mock.datetime.now.return_value = later
-            mock.timedelta = dt.timedelta
-            self.assertEqual(client.get(client.base + '/').status_code, 302)
+
+        def age_sessions():
+            "The session was last used longer ago than web_timeout"
+            Session = Pool().get('web.user.session')
+            table = Session.__table__()
+            old = dt.datetime.now() - Session.timeout() - dt.timedelta(
+                minutes=1)
+            Transaction().connection.cursor().execute(*table.update(
+                    [table.create_date, table.write_date], [old, old]))
+        committed(age_sessions)
+        self.assertEqual(client.get(client.base + '/').status_code, 302)
 
     def test_assets(self):
         client = PortalClient()

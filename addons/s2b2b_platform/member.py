@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from sql import Null
 from stdnum.cn import uscc
 
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
@@ -62,6 +63,7 @@ class Member(Workflow, ModelSQL, ModelView):
         searcher='search_name')
     kind = fields.Selection(KINDS, "Role", required=True,
         states={'readonly': Eval('state').in_(['terminated'])})
+    kind_string = kind.translated('kind')
     is_supplier = fields.Function(
         fields.Boolean("Supplier"), 'on_change_with_is_supplier',
         searcher='search_is_supplier')
@@ -82,6 +84,7 @@ class Member(Workflow, ModelSQL, ModelView):
             ('suspended', "Suspended"),
             ('terminated', "Terminated"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
     reason = fields.Text("Reason",
         states={
             'invisible': ~Eval('state').in_(
@@ -459,6 +462,8 @@ class Member(Workflow, ModelSQL, ModelView):
 
 class DocumentType(DeactivableMixin, ModelSQL, ModelView):
     __name__ = 's2b2b.member.document.type'
+    _mandatory_cache = Cache(
+        's2b2b.member.document.type.mandatory', context=False)
 
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
@@ -486,15 +491,24 @@ class DocumentType(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def mandatory_types(cls, kind):
-        kinds = ['all']
-        if kind in {'supplier', 'both'}:
-            kinds.append('supplier')
-        if kind in {'buyer', 'both'}:
-            kinds.append('buyer')
-        return cls.search([
-                ('mandatory', '=', True),
-                ('member_kind', 'in', kinds),
-                ])
+        "The types a member of that kind must hold (cached: every page asks)"
+        ids = cls._mandatory_cache.get(kind)
+        if ids is None:
+            kinds = ['all']
+            if kind in {'supplier', 'both'}:
+                kinds.append('supplier')
+            if kind in {'buyer', 'both'}:
+                kinds.append('buyer')
+            ids = cls._mandatory_cache.set(kind, [t.id for t in cls.search([
+                            ('mandatory', '=', True),
+                            ('member_kind', 'in', kinds),
+                            ])])
+        return cls.browse(ids)
+
+    @classmethod
+    def on_modification(cls, mode, types, field_names=None):
+        super().on_modification(mode, types, field_names=field_names)
+        cls._mandatory_cache.clear()
 
 
 class Document(ModelSQL, ModelView):
@@ -562,15 +576,20 @@ class Document(ModelSQL, ModelView):
         days = Configuration(1).expiry_warning_days or 0
         return date + dt.timedelta(days=days)
 
-    def get_status(self, name):
+    @classmethod
+    def get_status(cls, documents, name):
         today = Pool().get('ir.date').today()
+        limit = cls._warning_limit(today)
+        return {d.id: d.status_on(today, limit) for d in documents}
+
+    def status_on(self, today, limit):
         if not self.valid_from:
             return None
         if self.valid_from > today:
             return 'pending'
         if self.valid_to and self.valid_to < today:
             return 'expired'
-        if self.valid_to and self.valid_to <= self._warning_limit(today):
+        if self.valid_to and self.valid_to <= limit:
             return 'expiring'
         return 'valid'
 

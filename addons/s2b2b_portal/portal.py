@@ -14,6 +14,7 @@ Decorator order on a route (outermost first)::
 so that an error never leaves half-written records and never shows a
 traceback.
 """
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -22,6 +23,8 @@ import secrets
 from functools import wraps
 from pathlib import Path
 
+from sql import Literal
+from sql.conditionals import Coalesce
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -95,16 +98,38 @@ def set_cookie(request, response, name, value, max_age=None):
 
 
 def session_user(request):
-    "Return the active web user of the session cookie, or None"
+    """Return the active web user of the session cookie, or None.
+
+    One query (every page asks): the session, its user and member, with
+    web_user's own expiry rule.
+    """
     pool = Pool()
     WebUser = pool.get('web.user')
+    Session = pool.get('web.user.session')
+    Member = pool.get('s2b2b.member')
     key = request.cookies.get(SESSION_COOKIE)
     if not key:
         return None
-    user = WebUser.get_user(key)
-    if user and user.active and user.s2b2b_member \
-            and user.s2b2b_member.state != 'terminated':
-        return user
+    session, user, member = (
+        Session.__table__(), WebUser.__table__(), Member.__table__())
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*session.join(user, condition=user.id == session.user
+            ).join(member, condition=member.id == user.s2b2b_member
+            ).select(user.id, Coalesce(session.write_date,
+                    session.create_date),
+            where=(session.key == key) & (user.active == Literal(True))
+            & (member.state != 'terminated'), limit=1))
+    row = cursor.fetchone()
+    if row and abs(_as_datetime(row[1]) - dt.datetime.now()) \
+            <= Session.timeout():
+        return WebUser(row[0])
+
+
+def _as_datetime(value):
+    "SQLite answers timestamps as text"
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    return value
 
 
 def csrf_token(request, session_key=None):

@@ -116,25 +116,22 @@ def _state_style(state):
         'terminated': 'dark'}.get(state, 'secondary')
 
 
-def waiting_items(user):
+def waiting_items(user, member):
     """(label, count, link) of what waits for this user.
 
     Later modules append their own counters (quotations to answer, orders
-    to confirm...) to WAITING.
+    to confirm...) to WAITING: functions of (user, member).
     """
     return [item for counter in WAITING
-        for item in counter(user) if item[1]]
+        for item in counter(user, member) if item[1]]
 
 
-def _documents_waiting(user):
-    pool = Pool()
-    Document = pool.get('s2b2b.member.document')
-    count = Document.search([('status', 'in', ['expiring', 'expired'])],
-        count=True)
+def _documents_waiting(user, member):
+    count = sum(d.status in {'expiring', 'expired'} for d in member.documents)
     return [(_('documents_to_renew'), count, 'documents')]
 
 
-def _users_waiting(user):
+def _users_waiting(user, member):
     WebUser = Pool().get('web.user')
     if not user.has_role('admin'):
         return []
@@ -152,20 +149,15 @@ WAITING = [_documents_waiting, _users_waiting]
 @with_transaction()
 @page()
 def home(request, pool, user):
-    pool = Pool()
-    Member = pool.get('s2b2b.member')
-    Document = pool.get('s2b2b.member.document')
     Notification = pool.get('s2b2b.notification')
-    member = Member(user.s2b2b_member.id)
-    states = dict(Member.fields_get(['state'])['state']['selection'])
-    kinds = dict(Member.fields_get(['kind'])['kind']['selection'])
+    member = user.s2b2b_member
+    documents = member.documents
+    today = pool.get('ir.date').today()
     return render(request, 'home.html', user=user, member=member,
-        active='', state_label=states[member.state],
-        state_style=_state_style(member.state),
-        kind_label=kinds[member.kind],
-        missing=member.missing_document_types(),
-        expiring=Document.search([('status', '=', 'expiring')]),
-        waiting=waiting_items(user),
+        active='', state_style=_state_style(member.state),
+        missing=member.missing_document_types(today),
+        expiring=[d for d in documents if d.status == 'expiring'],
+        waiting=waiting_items(user, member),
         notifications=Notification.search(
             [('seen', '=', False)], limit=5))
 
