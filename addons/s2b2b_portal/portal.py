@@ -38,6 +38,8 @@ from trytond.pool import Pool
 from trytond.protocols.wrappers import HTTPStatus, Response, redirect
 from trytond.transaction import Transaction
 
+from .cache import page_cache
+
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
@@ -184,15 +186,18 @@ BUYER_NAVIGATION = []
 
 def navigation(user):
     "The sections this user may open, for its roles and member kind"
-    roles = set(user.s2b2b_roles or [])
-    member = user.s2b2b_member
-    items = [(e, m) for e, m, r in NAVIGATION if not r or roles & r]
-    if member.is_supplier:
-        items += [(e, m) for e, m, r in SUPPLIER_NAVIGATION
-            if not r or roles & r]
-    if member.is_buyer:
-        items += [(e, m) for e, m, r in BUYER_NAVIGATION
-            if not r or roles & r]
+    key = ('nav', user.id, Transaction().language)
+    items = page_cache.get(key)
+    if items is None:
+        roles = set(user.s2b2b_roles or [])
+        member = user.s2b2b_member
+        sections = list(NAVIGATION)
+        if member.is_supplier:
+            sections += SUPPLIER_NAVIGATION
+        if member.is_buyer:
+            sections += BUYER_NAVIGATION
+        items = page_cache.set(key, [(e, m) for e, m, r in sections
+                if not r or roles & r])
     return items
 
 

@@ -24,6 +24,7 @@ from trytond.protocols.wrappers import (
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
+from .cache import page_cache
 from .portal import (
     HERE, LANG_COOKIE, LANGUAGES, SESSION_COOKIE, _, absolute_url,
     accept_uploads, base_path, done_messages, not_found, page, page_errors,
@@ -149,17 +150,34 @@ WAITING = [_documents_waiting, _users_waiting]
 @with_transaction()
 @page()
 def home(request, pool, user):
-    Notification = pool.get('s2b2b.notification')
-    member = user.s2b2b_member
-    documents = member.documents
     today = pool.get('ir.date').today()
-    return render(request, 'home.html', user=user, member=member,
-        active='', state_style=_state_style(member.state),
-        missing=member.missing_document_types(today),
-        expiring=[d for d in documents if d.status == 'expiring'],
-        waiting=waiting_items(user, member),
-        notifications=Notification.search(
-            [('seen', '=', False)], limit=5))
+    key = ('home', user.id, Transaction().language, today)
+    summary = page_cache.get(key)
+    if summary is None:
+        summary = page_cache.set(key, home_summary(user, today))
+    return render(request, 'home.html', user=user, active='', **summary)
+
+
+def home_summary(user, today):
+    "What the home page shows, in plain values that can be cached"
+    Notification = Pool().get('s2b2b.notification')
+    member = user.s2b2b_member
+    return {
+        'member': {
+            'name': member.rec_name, 'state': member.state,
+            'state_string': member.state_string,
+            'kind_string': member.kind_string,
+            'state_reason': member.state_reason,
+            },
+        'state_style': _state_style(member.state),
+        'missing': [t.rec_name
+            for t in member.missing_document_types(today)],
+        'expiring': [(d.rec_name, d.valid_to)
+            for d in member.documents if d.status == 'expiring'],
+        'waiting': waiting_items(user, member),
+        'notifications': [(n.subject, n.body) for n in Notification.search(
+                [('seen', '=', False)], limit=5)],
+        }
 
 
 # Rows of document fields a form may carry (registration: one per type)
