@@ -22,7 +22,7 @@ from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
-from trytond.wizard import StateTransition, StateView, Button, Wizard
+from trytond.wizard import Button, StateView, Wizard
 
 from . import hashchain
 from .exceptions import EventLogReadOnly

@@ -20,6 +20,7 @@ from .exceptions import (
     ContactEmailError, DocumentDateError, DocumentFileError, DuplicateMember,
     InvalidCompanyCode, MemberApprovalError, ReasonRequired,
     RegistrationError)
+from .domains import selection_domain
 from .emails import is_email
 from .files import file_name, file_type
 
@@ -605,12 +606,7 @@ class Document(ModelSQL, ModelView):
             'valid': [('valid_from', '<=', today), ['OR',
                     ('valid_to', '=', None), ('valid_to', '>', limit)]],
             }
-        _, operator, value = clause[:3]
-        values = value if operator in {'in', 'not in'} else [value]
-        domain = ['OR'] + [domains[v] for v in values if v in domains]
-        if operator in {'!=', 'not in'}:
-            return ['NOT', domain]
-        return domain
+        return selection_domain(domains, clause)
 
     @classmethod
     def validate_fields(cls, documents, field_names):

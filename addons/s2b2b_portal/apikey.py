@@ -18,6 +18,7 @@ from sql import Null
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.modules.s2b2b_platform.domains import selection_domain
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -145,12 +146,7 @@ class ApiKey(ModelSQL, ModelView):
             'active': [('revoked_at', '=', None), ['OR',
                     ('expires', '=', None), ('expires', '>', now)]],
             }
-        _, operator, value = clause[:3]
-        values = value if operator in {'in', 'not in'} else [value]
-        domain = ['OR'] + [domains[v] for v in values if v in domains]
-        if operator in {'!=', 'not in'}:
-            return ['NOT', domain]
-        return domain
+        return selection_domain(domains, clause)
 
     @classmethod
     def copy(cls, keys, default=None):

@@ -16,7 +16,8 @@ from trytond.modules.s2b2b_platform.exceptions import (
 from trytond.modules.s2b2b_platform.files import file_name, file_type
 from trytond.modules.s2b2b_platform.tenant import as_member, get_record
 from trytond.modules.s2b2b_platform.tests.tools import (
-    company_code, create_document_types, create_member, request_rollback)
+    company_code, create_backoffice_user, create_document_types,
+    create_member, request_rollback)
 from trytond.pool import Pool
 from trytond.res.exceptions import PasswordError
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -27,18 +28,6 @@ SEND = ('trytond.modules.s2b2b_platform.notification.'
     'send_message_transactional')
 PDF = b'%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n'
 PNG = b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR' + b'\x00' * 32
-
-
-def _backoffice_user(login, group_xml_id):
-    pool = Pool()
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    user, = User.create([{
-                'login': login, 'name': login,
-                'groups': [('add', [ModelData.get_id(
-                                's2b2b_platform', group_xml_id)])],
-                }])
-    return user
 
 
 def _as_user(user):
@@ -176,8 +165,8 @@ class S2B2BPlatformTestCase(ModuleTestCase):
         Member = pool.get('s2b2b.member')
         create_document_types()
         member = create_member("A", 1, state='under_review')
-        finance = _backoffice_user('fin', 'group_s2b2b_finance')
-        operator = _backoffice_user('op', 'group_s2b2b_operator')
+        finance = create_backoffice_user('fin', 'group_s2b2b_finance')
+        operator = create_backoffice_user('op', 'group_s2b2b_operator')
         with _as_user(finance):
             with self.assertRaises(AccessButtonError), request_rollback():
                 Member.approve([Member(member.id)])
@@ -461,7 +450,7 @@ class S2B2BPlatformTestCase(ModuleTestCase):
         Member = pool.get('s2b2b.member')
         create_document_types()
         member = create_member("A", 1, state='under_review')
-        operator = _backoffice_user('op', 'group_s2b2b_operator')
+        operator = create_backoffice_user('op', 'group_s2b2b_operator')
         with patch(SEND) as send, _as_user(operator):
             Member.approve([Member(member.id)])
         send.assert_called_once()

@@ -88,3 +88,16 @@ def create_member(name, number, kind='buyer', state='approved',
     for step in steps.get(state, []):
         getattr(Member, step)([member])
     return member
+
+
+def create_backoffice_user(login, group_xml_id):
+    "Create an operator in one of the platform's groups"
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    user, = User.create([{
+                'login': login, 'name': login,
+                'groups': [('add', [ModelData.get_id(
+                                's2b2b_platform', group_xml_id)])],
+                }])
+    return user

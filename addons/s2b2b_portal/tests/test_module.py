@@ -10,7 +10,8 @@ from trytond.model.modelview import AccessButtonError
 from trytond.modules.s2b2b_platform.exceptions import RecordNotFound
 from trytond.modules.s2b2b_platform.tenant import as_member, get_record
 from trytond.modules.s2b2b_platform.tests.tools import (
-    create_document_types, create_member, request_rollback)
+    create_backoffice_user, create_document_types, create_member,
+    request_rollback)
 from trytond.modules.s2b2b_portal.apikey import (
     hash_secret, new_token, parse_token)
 from trytond.modules.s2b2b_portal.exceptions import ApiKeyError
@@ -50,18 +51,6 @@ class TokenTestCase(unittest.TestCase):
             with self.subTest(value=bad):
                 with self.assertRaises(ApiKeyError):
                     expires(bad, now)
-
-
-def _backoffice_user(login, group_xml_id):
-    pool = Pool()
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    user, = User.create([{
-                'login': login, 'name': login,
-                'groups': [('add', [ModelData.get_id(
-                                's2b2b_platform', group_xml_id)])],
-                }])
-    return user
 
 
 class S2B2BPortalTestCase(ModuleTestCase):
@@ -178,8 +167,8 @@ class S2B2BPortalTestCase(ModuleTestCase):
         ApiKey = pool.get('s2b2b.api.key')
         self._setup()
         key, _ = self._key(self.a)
-        operator = _backoffice_user('op', 'group_s2b2b_operator')
-        finance = _backoffice_user('fin', 'group_s2b2b_finance')
+        operator = create_backoffice_user('op', 'group_s2b2b_operator')
+        finance = create_backoffice_user('fin', 'group_s2b2b_finance')
         transaction = Transaction()
         with transaction.set_user(operator.id), \
                 transaction.set_context(_check_access=True):
