@@ -74,10 +74,7 @@ class Notification(ModelSQL, ModelView):
         cls.save(notifications)
         for notification in notifications:
             if to := cls.recipients(notification.member):
-                send_message_transactional(notification.email(to))
-
-    def email(self, to):
-        return make_email(to, self.subject, self.body)
+                send_email(to, notification.subject, notification.body)
 
     @classmethod
     def notify_documents_expiring(cls, documents):
