@@ -1,0 +1,255 @@
+# This file is part of the S2B2B platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""Buyer search over published listings.
+
+One statement per search: the matching listings are computed once (a
+materialised CTE) and give both the page of ids and every facet count.
+On PostgreSQL the keywords match the listing's full-text vector (GIN),
+and a query that finds nothing is retried by trigram word similarity on
+the listing's title, which forgives typos; SQLite matches each keyword
+with LIKE on the search document.
+"""
+import datetime as dt
+from collections import namedtuple
+from decimal import Decimal
+
+from sql import Cast, Literal, Null
+from sql.conditionals import Case
+from sql.functions import Function
+from sql.operators import And, BinaryOperator, Exists, Like
+
+from trytond import backend
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from . import searchtext
+
+SORTS = {'relevance', 'price', 'price_desc', 'lead_time', 'newest'}
+FACETS = ('category', 'province', 'standing', 'in_stock', 'lead_time')
+LEAD_TIME_BUCKETS = [(3, 'le3'), (7, 'le7'), (15, 'le15'), (30, 'le30')]
+MAX_LIMIT = 100
+
+
+
+class JsonExtract(Function):
+    __slots__ = ()
+    _function = 'JSON_EXTRACT'
+
+
+class JsonbText(Function):
+    __slots__ = ()
+    _function = 'JSONB_EXTRACT_PATH_TEXT'
+
+
+class TsRank(Function):
+    __slots__ = ()
+    _function = 'TS_RANK'
+
+
+class WordSimilarity(Function):
+    __slots__ = ()
+    _function = 'WORD_SIMILARITY'
+
+
+class Matches(BinaryOperator):
+    __slots__ = ()
+    _operator = '@@'
+
+
+class WordSimilar(BinaryOperator):
+    "pg_trgm: the left text is similar to a word run of the right one"
+    __slots__ = ()
+    _operator = '<%'
+
+
+Result = namedtuple('Result', ['ids', 'total', 'facets', 'fuzzy'])
+
+
+class Filters:
+    "The buyer's filters, already parsed and typed"
+
+    def __init__(self, category=None, specs=None, price_min=None,
+            price_max=None, quantity=None, provinces=None,
+            lead_time_max=None, moq_max=None, in_stock=False,
+            standings=None):
+        self.category = category
+        self.specs = specs or {}
+        self.price_min = price_min
+        self.price_max = price_max
+        self.quantity = quantity
+        self.provinces = provinces or []
+        self.lead_time_max = lead_time_max
+        self.moq_max = moq_max
+        self.in_stock = in_stock
+        self.standings = standings or []
+
+
+def tsquery(terms):
+    "A tsquery text of the terms, every term a prefix, quoted as lexemes"
+    return ' & '.join(
+        "'%s':*" % t.replace('\\', '\\\\').replace("'", "''") for t in terms)
+
+
+def _where(listing, member, tier, filters, today):
+    pool = Pool()
+    Category = pool.get('product.category')
+    where = ((listing.state == 'published')
+        & ((listing.valid_from == Null) | (listing.valid_from <= today))
+        & ((listing.valid_to == Null) | (listing.valid_to >= today))
+        & listing.supplier.in_(member.select(member.id,
+                where=member.state == 'approved')))
+    if filters.category:
+        where &= listing.category.in_(
+            Category.descendants([filters.category]))
+    for name, value in filters.specs.items():
+        where &= _spec_column(listing, name) == str(value)
+    if filters.provinces:
+        where &= listing.province.in_(filters.provinces)
+    if filters.lead_time_max is not None:
+        where &= listing.lead_time <= filters.lead_time_max
+    if filters.moq_max is not None:
+        where &= listing.moq <= filters.moq_max
+    if filters.in_stock:
+        where &= listing.in_stock == Literal(True)
+    if filters.standings:
+        where &= listing.supplier_standing.in_(filters.standings)
+    if filters.price_min is not None or filters.price_max is not None:
+        where &= _price_condition(listing, tier, filters)
+    return where
+
+
+def _spec_column(listing, name):
+    "The text of a specification value"
+    if backend.name == 'sqlite':
+        return Cast(JsonExtract(listing.specs, '$.' + name), 'TEXT')
+    return JsonbText(listing.specs, name)
+
+
+def _price_condition(listing, tier, filters):
+    "Price of the tier that applies at the quantity within the range"
+    if filters.quantity is None:
+        price = listing.price_from
+        condition = Literal(True)
+        if filters.price_min is not None:
+            condition &= price >= filters.price_min
+        if filters.price_max is not None:
+            condition &= price <= filters.price_max
+        return condition
+    Tier = Pool().get('s2b2b.listing.price_tier')
+    higher = Tier.__table__()
+    condition = ((tier.listing == listing.id)
+        & (tier.quantity <= filters.quantity)
+        & ~Exists(higher.select(Literal(1), where=(
+                    (higher.listing == tier.listing)
+                    & (higher.quantity > tier.quantity)
+                    & (higher.quantity <= filters.quantity)))))
+    if filters.price_min is not None:
+        condition &= tier.unit_price >= filters.price_min
+    if filters.price_max is not None:
+        condition &= tier.unit_price <= filters.price_max
+    return Exists(tier.select(Literal(1), where=condition))
+
+
+def _keyword(listing, terms, fuzzy_query):
+    """Condition and rank of the keywords; fuzzy_query switches to trigram
+    word similarity on the title (PostgreSQL)"""
+    if backend.name != 'postgresql':
+        condition = And([Like(listing.search_text, f'%{t}%') for t in terms])
+        return condition, listing.favourite_count
+    if fuzzy_query:
+        return (WordSimilar(fuzzy_query, listing.search_title),
+            WordSimilarity(fuzzy_query, listing.search_title))
+    query = Cast(tsquery(terms), 'tsquery')
+    return (Matches(listing.search_vector, query),
+        TsRank(listing.search_vector, query))
+
+
+def run(query='', filters=None, sort='relevance', offset=0, limit=20):
+    "Search the published listings; return ids, total and facet counts"
+    filters = filters or Filters()
+    terms = searchtext.query_terms(query)
+    result = _run(terms, None, filters, sort, offset, limit)
+    if not result.total and terms and backend.name == 'postgresql' \
+            and Transaction().database.has_extension('pg_trgm'):
+        result = _run(terms, ' '.join(terms), filters, sort, offset, limit)
+    return result
+
+
+def _run(terms, fuzzy_query, filters, sort, offset, limit):
+    pool = Pool()
+    Listing = pool.get('s2b2b.listing')
+    Member = pool.get('s2b2b.member')
+    Tier = pool.get('s2b2b.listing.price_tier')
+    listing, member, tier = (
+        Listing.__table__(), Member.__table__(), Tier.__table__())
+    where = _where(listing, member, tier, filters, dt.date.today())
+    rank = listing.favourite_count
+    if terms:
+        condition, rank = _keyword(listing, terms, fuzzy_query)
+        where &= condition
+    lead = Case(*((listing.lead_time <= n, key)
+            for n, key in LEAD_TIME_BUCKETS), else_='gt30')
+    matched = listing.select(
+        listing.id, listing.category, listing.province,
+        listing.supplier_standing.as_('standing'),
+        listing.in_stock, lead.as_('lead_bucket'),
+        listing.price_from, listing.lead_time, listing.published_date,
+        rank.as_('rank'), where=where)
+    return _execute(matched, sort, offset, limit, bool(fuzzy_query))
+
+
+def _order(sort):
+    return {
+        'price': 'm.price_from ASC, m.id DESC',
+        'price_desc': 'm.price_from DESC, m.id DESC',
+        'lead_time': 'm.lead_time ASC, m.rank DESC, m.id DESC',
+        'newest': 'm.published_date DESC, m.id DESC',
+        }.get(sort, 'm.rank DESC, m.id DESC')
+
+
+def _execute(matched, sort, offset, limit, fuzzy):
+    sql, params = tuple(matched)
+    materialized = 'MATERIALIZED ' if backend.name == 'postgresql' else ''
+    in_stock = ('CAST(m.in_stock AS INTEGER)' if backend.name == 'sqlite'
+        else 'CAST(m.in_stock AS TEXT)')
+    facets = ' UNION ALL '.join(
+        f"SELECT '{name}', CAST({column} AS TEXT), COUNT(*) "
+        f"FROM m GROUP BY {column}"
+        for name, column in [
+            ('category', 'm.category'), ('province', 'm.province'),
+            ('standing', 'm.standing'), ('in_stock', in_stock),
+            ('lead_time', 'm.lead_bucket')])
+    statement = (
+        f'WITH m AS {materialized}({sql}) '
+        f"SELECT * FROM (SELECT '_', CAST(m.id AS TEXT), 0 FROM m "
+        f'ORDER BY {_order(sort)} LIMIT %s OFFSET %s) AS page '
+        f'UNION ALL {facets}')
+    if backend.name == 'sqlite':
+        statement = statement.replace('%s', '?')
+    cursor = Transaction().connection.cursor()
+    cursor.execute(statement, params + (
+            min(max(int(limit), 1), MAX_LIMIT), max(int(offset), 0)))
+    ids, facet_counts = [], {name: {} for name in FACETS}
+    for kind, key, count in cursor:
+        if kind == '_':
+            ids.append(int(key))
+        else:
+            facet_counts[kind][_facet_key(kind, key)] = count
+    total = sum(facet_counts['standing'].values())
+    return Result(ids, total, facet_counts, fuzzy)
+
+
+def _facet_key(kind, key):
+    if kind == 'category':
+        return int(key) if key is not None else None
+    if kind == 'in_stock':
+        return key in {'1', 'true'}
+    return key
+
+
+def parse_decimal(value):
+    try:
+        return Decimal(str(value)) if value not in (None, '') else None
+    except ArithmeticError:
+        return None
