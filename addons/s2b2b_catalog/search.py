@@ -126,10 +126,15 @@ def _spec_column(listing, name):
     return JsonbText(listing.specs, name)
 
 
+def _numeric(column):
+    "SQLite keeps decimals as text: compare them as numbers"
+    return Cast(column, 'NUMERIC') if backend.name == 'sqlite' else column
+
+
 def _price_condition(listing, tier, filters):
     "Price of the tier that applies at the quantity within the range"
     if filters.quantity is None:
-        price = listing.price_from
+        price = _numeric(listing.price_from)
         condition = Literal(True)
         if filters.price_min is not None:
             condition &= price >= filters.price_min
@@ -145,9 +150,9 @@ def _price_condition(listing, tier, filters):
                     & (higher.quantity > tier.quantity)
                     & (higher.quantity <= filters.quantity)))))
     if filters.price_min is not None:
-        condition &= tier.unit_price >= filters.price_min
+        condition &= _numeric(tier.unit_price) >= filters.price_min
     if filters.price_max is not None:
-        condition &= tier.unit_price <= filters.price_max
+        condition &= _numeric(tier.unit_price) <= filters.price_max
     return Exists(tier.select(Literal(1), where=condition))
 
 
@@ -194,7 +199,7 @@ def _run(terms, fuzzy_query, filters, sort, offset, limit):
         listing.id, listing.category, listing.province,
         listing.supplier_standing.as_('standing'),
         listing.in_stock, lead.as_('lead_bucket'),
-        listing.price_from, listing.lead_time, listing.published_date,
+        _numeric(listing.price_from).as_('price_from'), listing.lead_time, listing.published_date,
         rank.as_('rank'), where=where)
     return _execute(matched, sort, offset, limit, bool(fuzzy_query))
 

@@ -1,6 +1,8 @@
 # This file is part of the S2B2B platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-from . import api, keys, routes
+from . import (
+    api, catalog_api, catalog_routes, catalog_search_routes, keys, routes)
 
-__all__ = [api, keys, routes]
+__all__ = [api, catalog_api, catalog_routes, catalog_search_routes, keys,
+    routes]

@@ -178,10 +178,15 @@ NAVIGATION = [
     ('users', 'nav_users', {'admin'}),
     ('api-keys', 'nav_api_keys', {'admin'}),
     ]
-# Later modules add supplier and buyer sections:
-# (endpoint, message, roles, member kind 'supplier' or 'buyer')
-SUPPLIER_NAVIGATION = []
-BUYER_NAVIGATION = []
+# Sections of suppliers and of buyers: (endpoint, message, roles)
+SUPPLIER_NAVIGATION = [
+    ('listings', 'nav_listings', {'admin', 'sales', 'warehouse'}),
+    ('listings/import', 'nav_listing_import', {'admin', 'sales'}),
+    ]
+BUYER_NAVIGATION = [
+    ('catalog', 'nav_catalog', None),
+    ('favourites', 'nav_favourites', {'admin', 'purchaser', 'approver'}),
+    ]
 
 
 def navigation(user):
