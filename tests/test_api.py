@@ -121,12 +121,14 @@ def endpoints(ids):
         ]
 
 
-def api_routes():
-    "(method, OpenAPI path) of every route of the API"
+def api_routes(module=None):
+    "(method, OpenAPI path) of every route of the API (or of a module)"
     routes = set()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith(PREFIX + '/') or \
                 rule.endpoint is api.fallback:
+            continue
+        if module and rule.endpoint.__module__ != module.__name__:
             continue
         path = re.sub(r'<(?:[^:>]+:)?([^>]+)>', r'{\1}',
             rule.rule[len(PREFIX):])
@@ -161,7 +163,7 @@ class ApiTestCase(DatabaseTestCase, ApiAssertions):
         ids = SimpleNamespace(user='{user_id}', document='{document_id}')
         swept = {(m, p) for m, p, _ in endpoints(ids)}
         public = {('GET', '/health'), ('GET', '/openapi.json')}
-        self.assertEqual(swept | public, api_routes())
+        self.assertEqual(swept | public, api_routes(api))
 
     def test_unauthenticated(self):
         "Without a valid key every endpoint answers 401, nothing else"

@@ -253,6 +253,10 @@ class Listing(Workflow, ModelSQL, ModelView):
         return 0
 
     @staticmethod
+    def default_supplier_standing():
+        return 'standard'
+
+    @staticmethod
     def default_favourite_count():
         return 0
 

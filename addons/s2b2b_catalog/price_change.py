@@ -132,7 +132,9 @@ class PriceChange(Workflow, ModelSQL, ModelView):
         change.save()
         cls._log([change], 'listing.price_change.requested')
         if change.state == 'approved':
-            cls.apply_due([change])
+            # the platform applies it, not the supplier's user
+            with Transaction().set_context(_check_access=False):
+                cls.apply_due([change])
         return change
 
     @classmethod

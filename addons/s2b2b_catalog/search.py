@@ -60,7 +60,7 @@ class Matches(BinaryOperator):
 class WordSimilar(BinaryOperator):
     "pg_trgm: the left text is similar to a word run of the right one"
     __slots__ = ()
-    _operator = '<%'
+    _operator = '<%%'  # psycopg reads a lone % as a placeholder
 
 
 Result = namedtuple('Result', ['ids', 'total', 'facets', 'fuzzy'])
@@ -137,9 +137,9 @@ def _price_condition(listing, tier, filters):
         price = _numeric(listing.price_from)
         condition = Literal(True)
         if filters.price_min is not None:
-            condition &= price >= filters.price_min
+            condition &= price >= _numeric(Literal(filters.price_min))
         if filters.price_max is not None:
-            condition &= price <= filters.price_max
+            condition &= price <= _numeric(Literal(filters.price_max))
         return condition
     Tier = Pool().get('s2b2b.listing.price_tier')
     higher = Tier.__table__()
@@ -150,9 +150,11 @@ def _price_condition(listing, tier, filters):
                     & (higher.quantity > tier.quantity)
                     & (higher.quantity <= filters.quantity)))))
     if filters.price_min is not None:
-        condition &= _numeric(tier.unit_price) >= filters.price_min
+        condition &= (_numeric(tier.unit_price)
+            >= _numeric(Literal(filters.price_min)))
     if filters.price_max is not None:
-        condition &= _numeric(tier.unit_price) <= filters.price_max
+        condition &= (_numeric(tier.unit_price)
+            <= _numeric(Literal(filters.price_max)))
     return Exists(tier.select(Literal(1), where=condition))
 
 

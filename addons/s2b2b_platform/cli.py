@@ -37,6 +37,23 @@ def _start(options):
     pool.init()
 
 
+# Modules that depend on the platform and bring demo data of their own,
+# loaded in this order when they are activated: trytond.modules.<m>.demo.load
+DEMO_MODULES = ['s2b2b_catalog']
+
+
+def _module_demos(database):
+    import importlib
+
+    from trytond.pool import Pool
+    Module = Pool(database).get('ir.module')
+    active = {m.name for m in Module.search([
+                ('name', 'in', DEMO_MODULES), ('state', '=', 'activated')])}
+    return [(name, importlib.import_module(
+                f'trytond.modules.{name}.demo').load())
+        for name in DEMO_MODULES if name in active]
+
+
 def demo(options):
     from trytond.modules.s2b2b_platform import demo as demo_data
     from trytond.transaction import Transaction
@@ -46,11 +63,15 @@ def demo(options):
                 'language': 'en'}) as transaction:
         summary = demo_data.load(sizes)
         transaction.commit()
+        extra = _module_demos(options.database)
+        transaction.commit()
     _seal(options)
     if summary['created']:
         print(f"Demo data: {summary['created']} members created.")
     else:
         print(f"Demo data already loaded ({summary['members']} members).")
+    for module, result in extra:
+        print(f"Demo data of {module}: {result}")
     print(demo_data.logins(options.database, sizes.password))
     return 0
 

@@ -34,6 +34,10 @@ SCOPES = [
     ('users:write', "Invite and change portal users"),
     ('documents:read', "Read qualification documents"),
     ('documents:write', "Upload qualification documents"),
+    ('listings:read', "Read own catalog listings"),
+    ('listings:write', "Create and change own catalog listings"),
+    ('catalog:read', "Search the catalog and read favourites"),
+    ('favourites:write', "Add and remove favourite listings"),
     ]
 TOKEN_PREFIX = 's2b2b'
 PREFIX_BYTES = 6

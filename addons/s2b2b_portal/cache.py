@@ -50,3 +50,7 @@ class Party(PageCacheMixin, metaclass=PoolMeta):
 
 class Configuration(PageCacheMixin, metaclass=PoolMeta):
     __name__ = 's2b2b.configuration'
+
+
+class Listing(PageCacheMixin, metaclass=PoolMeta):
+    __name__ = 's2b2b.listing'
