@@ -6,11 +6,11 @@ import json
 from decimal import Decimal
 
 from sql import Literal
-from sql.operators import Equal
+from sql.aggregate import Count
 
 from trytond.i18n import gettext
 from trytond.model import (
-    Exclude, Index, ModelSQL, ModelView, Unique, Workflow, fields,
+    Index, ModelSQL, ModelView, Unique, Workflow, fields,
     sequence_ordered)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -39,14 +39,14 @@ SERVICE_KINDS = [
     ('customisation', "Customisation"),
     ('support', "Technical Support"),
     ]
-IMAGE_TYPES = {'image/jpeg', 'image/png', 'image/webp'}
+IMAGE_TYPES = {'image/jpeg', 'image/png'}
 IMAGE_MAX_SIZE = 2 * 1024 * 1024
 # Fields a supplier may change while the listing is published; any other
 # change needs a new review (delist, edit, submit)
 PUBLISHED_WRITABLE = {
     'available_quantity', 'low_stock_threshold', 'low_stock_alerted',
     'supplier_standing', 'search_text', 'product', 'state',
-    'published_date', 'favourite_count'}
+    'published_date', 'favourite_count', 'reject_reason'}
 
 
 class Listing(Workflow, ModelSQL, ModelView):
@@ -155,12 +155,6 @@ class Listing(Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_constraints += [
-            ('reference_supplier_exclude',
-                Exclude(t, (t.supplier, Equal), (t.reference, Equal),
-                    where=t.reference != ''),
-                's2b2b_catalog.msg_listing_reference_unique'),
-            ]
         cls._sql_indexes.update({
                 Index(t, (t.state, Index.Equality(cardinality='low')),
                     (t.category, Index.Equality())),
@@ -319,6 +313,29 @@ class Listing(Workflow, ModelSQL, ModelView):
             for listing in listings:
                 listing.check_tiers()
                 listing.check_specs()
+        if field_names & {'reference', 'supplier'}:
+            cls.check_references(listings)
+
+    @classmethod
+    def check_references(cls, listings):
+        "A supplier uses a reference for one listing only"
+        references = {(l.supplier.id, l.reference) for l in listings
+            if l.reference}
+        if not references:
+            return
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                table.supplier, table.reference,
+                where=table.reference.in_(list({r for _, r in references}))
+                & table.supplier.in_(list({s for s, _ in references})),
+                group_by=[table.supplier, table.reference],
+                having=Count(table.id) > 1))
+        for supplier, reference in cursor:
+            if (supplier, reference) in references:
+                raise ListingError(gettext(
+                        's2b2b_catalog.msg_listing_reference_unique',
+                        reference=reference))
 
     def check_tiers(self):
         try:
@@ -344,7 +361,9 @@ class Listing(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
-        listings = super().create(vlist)
+        # The tiers created with the listings are checked and indexed here
+        with Transaction().set_context(_s2b2b_listing_create=True):
+            listings = super().create(vlist)
         cls._refresh(listings)
         return listings
 
@@ -619,13 +638,15 @@ class PriceTier(sequence_ordered(), ModelSQL, ModelView):
     @classmethod
     def validate(cls, tiers):
         super().validate(tiers)
-        Pool().get('s2b2b.listing').validate_fields(
-            list({t.listing for t in tiers}), {'price_tiers'})
+        if not Transaction().context.get('_s2b2b_listing_create'):
+            Pool().get('s2b2b.listing').validate_fields(
+                list({t.listing for t in tiers}), {'price_tiers'})
 
     @classmethod
     def create(cls, vlist):
         tiers = super().create(vlist)
-        _refresh_listings(tiers)
+        if not Transaction().context.get('_s2b2b_listing_create'):
+            _refresh_listings(tiers)
         return tiers
 
     @classmethod

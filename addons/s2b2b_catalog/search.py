@@ -63,7 +63,11 @@ class WordSimilar(BinaryOperator):
     _operator = '<%%'  # psycopg reads a lone % as a placeholder
 
 
-Result = namedtuple('Result', ['ids', 'total', 'facets', 'fuzzy'])
+Result = namedtuple('Result', ['ids', 'total', 'facets', 'fuzzy', 'capped'],
+    defaults=[False])
+# Facets and the total count at most this many matches: a broad query
+# ("M8" among a million listings) is answered as "1000+" in bounded time
+COUNT_LIMIT = 1000
 
 
 class Filters:
@@ -86,9 +90,15 @@ class Filters:
 
 
 def tsquery(terms):
-    "A tsquery text of the terms, every term a prefix, quoted as lexemes"
-    return ' & '.join(
-        "'%s':*" % t.replace('\\', '\\\\').replace("'", "''") for t in terms)
+    """A tsquery text of the terms quoted as lexemes; the last one is also
+    a prefix (the word being typed) when Chinese or 3 letters long, the
+    others match whole words: a short common prefix ("m8" → m80, m8x...)
+    would make the index scan large"""
+    quoted = ["'%s'" % t.replace('\\', '\\\\').replace("'", "''")
+        for t in terms]
+    if terms and (len(terms[-1]) >= 3 or searchtext.HAN.match(terms[-1])):
+        quoted[-1] += ':*'
+    return ' & '.join(quoted)
 
 
 def _where(listing, member, tier, filters, today):
@@ -201,9 +211,32 @@ def _run(terms, fuzzy_query, filters, sort, offset, limit):
         listing.id, listing.category, listing.province,
         listing.supplier_standing.as_('standing'),
         listing.in_stock, lead.as_('lead_bucket'),
-        _numeric(listing.price_from).as_('price_from'), listing.lead_time, listing.published_date,
-        rank.as_('rank'), where=where)
-    return _execute(matched, sort, offset, limit, bool(fuzzy_query))
+        _numeric(listing.price_from).as_('price_from'), listing.lead_time,
+        listing.published_date, rank.as_('rank'), where=where,
+        limit=COUNT_LIMIT + 1)
+    result = _execute(matched, sort, offset, limit, bool(fuzzy_query))
+    if result.capped and sort in SORT_COLUMNS:
+        # An order on a column is exact over every match, not the first ones
+        result = result._replace(ids=_page(listing, where, sort, offset,
+                limit))
+    return result
+
+
+SORT_COLUMNS = {
+    'price': lambda l: [_numeric(l.price_from).asc, l.id.desc],
+    'price_desc': lambda l: [_numeric(l.price_from).desc, l.id.desc],
+    'lead_time': lambda l: [l.lead_time.asc, l.id.desc],
+    'newest': lambda l: [l.published_date.desc, l.id.desc],
+    }
+
+
+def _page(listing, where, sort, offset, limit):
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*listing.select(listing.id, where=where,
+            order_by=SORT_COLUMNS[sort](listing),
+            limit=min(max(int(limit), 1), MAX_LIMIT),
+            offset=max(int(offset), 0)))
+    return [i for i, in cursor]
 
 
 def _order(sort):
@@ -235,6 +268,10 @@ def _execute(matched, sort, offset, limit, fuzzy):
     if backend.name == 'sqlite':
         statement = statement.replace('%s', '?')
     cursor = Transaction().connection.cursor()
+    if backend.name == 'postgresql':
+        # At a million listings the planner's cost estimates pass the JIT
+        # threshold; compiling costs more than the query itself
+        cursor.execute('SET LOCAL jit = off')
     cursor.execute(statement, params + (
             min(max(int(limit), 1), MAX_LIMIT), max(int(offset), 0)))
     ids, facet_counts = [], {name: {} for name in FACETS}
@@ -244,7 +281,8 @@ def _execute(matched, sort, offset, limit, fuzzy):
         else:
             facet_counts[kind][_facet_key(kind, key)] = count
     total = sum(facet_counts['standing'].values())
-    return Result(ids, total, facet_counts, fuzzy)
+    capped = total > COUNT_LIMIT
+    return Result(ids, min(total, COUNT_LIMIT), facet_counts, fuzzy, capped)
 
 
 def _facet_key(kind, key):

@@ -758,6 +758,7 @@ def catalog_search(request, pool, key):
             'items': _visible_json(request, result.ids),
             'total': result.total, 'page': page, 'per_page': per_page,
             'facets': result.facets, 'fuzzy': result.fuzzy,
+            'total_capped': result.capped,
             })
 
 

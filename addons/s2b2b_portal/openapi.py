@@ -354,12 +354,12 @@ def _no_content(description):
 def _image(description):
     return {'200': {'description': description, 'content': {
                 m: {'schema': {'type': 'string', 'contentMediaType': m}}
-                for m in ['image/jpeg', 'image/png', 'image/webp']}}}
+                for m in ['image/jpeg', 'image/png']}}}
 
 
 def _image_upload():
     content = {m: {'schema': {'type': 'string', 'contentMediaType': m}}
-        for m in ['image/jpeg', 'image/png', 'image/webp']}
+        for m in ['image/jpeg', 'image/png']}
     content['multipart/form-data'] = {'schema': {'type': 'object',
             'required': ['file'], 'properties': {'file': {
                     'type': 'string',
@@ -729,7 +729,8 @@ def schema_catalog():
     return {
         **schema_listings(),
         'SearchResult': {'type': 'object', 'required': [
-                'items', 'total', 'page', 'per_page', 'facets', 'fuzzy'],
+                'items', 'total', 'page', 'per_page', 'facets', 'fuzzy',
+                'total_capped'],
             'properties': {
                 'items': {'type': 'array', 'items': ref('CatalogListing')},
                 'total': {'type': 'integer', 'minimum': 0},
@@ -738,7 +739,10 @@ def schema_catalog():
                         n: counts for n in ['category', 'province',
                             'standing', 'in_stock', 'lead_time']}},
                 'fuzzy': {'type': 'boolean', 'description':
-                    "Nothing matched exactly: similar words were used"}}},
+                    "Nothing matched exactly: similar words were used"},
+                'total_capped': {'type': 'boolean', 'description':
+                    "More listings match than counted: total and facets "
+                    "count the first 1000 matches; narrow the search"}}},
         'Comparison': {'type': 'object', 'required': ['items', 'specs'],
             'properties': {
                 'items': {'type': 'array', 'items': ref('CatalogListing')},
