@@ -1,9 +1,13 @@
 # This file is part of the S2B2B platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
+from sql.aggregate import Count
+
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
+
+from .listing import invalidate
 
 
 class Favourite(ModelSQL, ModelView):
@@ -45,9 +49,9 @@ class Favourite(ModelSQL, ModelView):
         Listing = Pool().get('s2b2b.listing')
         table, favourite = Listing.__table__(), cls.__table__()
         cursor = Transaction().connection.cursor()
-        from sql.aggregate import Count
         for listing_id in listing_ids:
             count = favourite.select(Count(favourite.id),
                 where=favourite.listing == listing_id)
             cursor.execute(*table.update([table.favourite_count], [count],
                     where=table.id == listing_id))
+        invalidate(Listing, listing_ids)

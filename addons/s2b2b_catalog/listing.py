@@ -414,6 +414,10 @@ class Listing(Workflow, ModelSQL, ModelView):
                     list(values.values()),
                     where=table.id == listing.id))
         update_search_vectors([l.id for l in listings])
+        invalidate(cls, [l.id for l in listings])
+        for listing in listings:
+            listing._local_cache.pop(listing.id, None)
+            listing._values = None
 
     def build_search_text(self, category_text):
         spec_values = ' '.join(str(v) for v in (self.specs or {}).values())
@@ -583,6 +587,16 @@ def _try_extension(database, name):
     finally:
         database.put_connection(connection)
     database._extensions[database.name].pop(name, None)
+
+
+def invalidate(Model, ids):
+    "Forget cached values of records changed by SQL, as the ORM write does"
+    transaction = Transaction()
+    transaction.counter += 1
+    for cache in transaction.cache.values():
+        if Model.__name__ in cache:
+            for id_ in ids:
+                cache[Model.__name__].pop(id_, None)
 
 
 def update_search_vectors(ids):

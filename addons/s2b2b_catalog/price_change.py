@@ -135,13 +135,15 @@ class PriceChange(Workflow, ModelSQL, ModelView):
             # the platform applies it, not the supplier's user
             with Transaction().set_context(_check_access=False):
                 cls.apply_due([change])
-        return change
+        return cls(change.id)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('approved')
     def approve(cls, changes):
-        cls.write(changes, {'reviewed_by': Transaction().user})
+        # approved now, not after this method: apply_due needs the state
+        cls.write(changes, {
+                'reviewed_by': Transaction().user, 'state': 'approved'})
         cls._log(changes, 'listing.price_change.approved')
         cls.apply_due(changes)
 
