@@ -91,6 +91,8 @@ def run(backend_name, options):
             profiler.disable()
             pstats.Stats(profiler, stream=sys.stderr).sort_stats(
                 'cumulative').print_stats(60)
+            pstats.Stats(profiler, stream=sys.stderr).print_callers(
+                'modelsql.py.*\(search\)')
         result = in_transaction(name, lambda: verify(import_id, member_id))
     finally:
         drop_database(backend_name, name, options.keep)

@@ -384,7 +384,9 @@ class Resolver:
         index = keys.index('reference')
         references = {r[index] for r in rows if len(r) > index and r[index]}
         result = {}
-        for sub in grouped_slice(sorted(references)):
+        # 500 references a query: one query per reference was the slowest
+        # part of reading a large file
+        for sub in grouped_slice(sorted(references), 500):
             for listing in Listing.search([
                         ('supplier', '=', self.member.id),
                         ('reference', 'in', list(sub)),
