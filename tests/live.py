@@ -29,6 +29,21 @@ URI = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
 DB = 'browser' if URI.startswith('sqlite') else f'test_browser_{os.getpid()}'
 
 
+# Debian's Chromium, never a browser downloaded by the test tool
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu',
+    '--disable-background-networking', '--disable-sync',
+    '--disable-component-update', '--no-first-run']
+
+
+def start_browser():
+    "Return Playwright and a headless Chromium it drives"
+    from playwright.sync_api import sync_playwright
+    playwright = sync_playwright().start()
+    return playwright, playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))

@@ -13,11 +13,10 @@ from pathlib import Path
 
 from stdnum.cn import uscc
 
-from live import LiveServer
-from playwright.sync_api import expect, sync_playwright
+from live import LiveServer, start_browser
+from playwright.sync_api import expect
 
 ARTIFACTS = Path(__file__).resolve().parent / 'artifacts'
-CHROMIUM = '/usr/bin/chromium'
 WIDTHS = {'phone': (390, 844), 'desktop': (1280, 800)}
 # A loaded CI machine answers slowly: wait longer than Playwright's 5 s
 expect.set_options(timeout=20000)
@@ -39,12 +38,7 @@ class BrowserTestCase(unittest.TestCase):
         ARTIFACTS.mkdir(exist_ok=True)
         cls.server = LiveServer()
         cls.server.start()
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=['--no-sandbox', '--disable-gpu',
-                '--disable-background-networking', '--disable-sync',
-                '--disable-component-update', '--no-first-run'])
+        cls.playwright, cls.browser = start_browser()
 
     @classmethod
     def tearDownClass(cls):

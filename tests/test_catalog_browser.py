@@ -15,11 +15,10 @@ import unittest
 import urllib.request
 from pathlib import Path
 
-from live import LiveServer
-from playwright.sync_api import expect, sync_playwright
+from live import LiveServer, start_browser
+from playwright.sync_api import expect
 
 ARTIFACTS = Path(__file__).resolve().parent / 'artifacts'
-CHROMIUM = '/usr/bin/chromium'
 WIDTHS = {'phone': (390, 844), 'desktop': (1280, 800)}
 expect.set_options(timeout=20000)
 DEMO_PASSWORD = 'demo2026!'
@@ -32,12 +31,7 @@ class CatalogBrowserTestCase(unittest.TestCase):
         ARTIFACTS.mkdir(exist_ok=True)
         cls.server = LiveServer()
         cls.server.start()
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=['--no-sandbox', '--disable-gpu',
-                '--disable-background-networking', '--disable-sync',
-                '--disable-component-update', '--no-first-run'])
+        cls.playwright, cls.browser = start_browser()
         cls.buyer = cls.demo_login('buyer')
         cls.supplier = cls.demo_login('supplier')
 

@@ -12,7 +12,6 @@ with LIKE on the search document.
 """
 import datetime as dt
 from collections import namedtuple
-from decimal import Decimal
 
 from sql import Cast, Literal, Null
 from sql.conditionals import Case
@@ -291,10 +290,3 @@ def _facet_key(kind, key):
     if kind == 'in_stock':
         return key in {'1', 'true'}
     return key
-
-
-def parse_decimal(value):
-    try:
-        return Decimal(str(value)) if value not in (None, '') else None
-    except ArithmeticError:
-        return None
