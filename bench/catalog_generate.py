@@ -31,6 +31,7 @@ Usage::
 
     .venv/bin/python bench/catalog_generate.py [--count 1000000]
         [--suppliers 2000] [--db bench_catalog] [--seed 42]
+    .venv/bin/python bench/catalog_generate.py --revector   # vectors only
 """
 import argparse
 import datetime as dt
@@ -633,10 +634,7 @@ def load(args, generator):
         print(f"COPY: {time.perf_counter() - started:.1f}s", file=sys.stderr)
         with conn.cursor() as cursor:
             step = time.perf_counter()
-            cursor.execute(
-                'UPDATE s2b2b_listing SET search_vector = '
-                "array_to_tsvector(string_to_array(search_text, ' ')) "
-                'WHERE id >= %s', (generator.first_id,))
+            update_vectors(cursor, generator.first_id)
             print(f"search_vector: {time.perf_counter() - step:.1f}s",
                 file=sys.stderr)
             for sequence, value in [
@@ -664,6 +662,37 @@ def load(args, generator):
             print(f"database size: {cursor.fetchone()[0]}", file=sys.stderr)
 
 
+def update_vectors(cursor, first_id):
+    "The module's own vector expression over the listings from first_id"
+    from trytond.modules.s2b2b_catalog.listing import SEARCH_VECTOR
+    cursor.execute('UPDATE s2b2b_listing AS l SET search_vector = '
+        + SEARCH_VECTOR.format(t='l.') + ' WHERE l.id >= %s', (first_id,))
+
+
+def revector(args):
+    """Recompute every listing's vector (after a change of SEARCH_VECTOR)
+    with the GIN index dropped, then rebuild it"""
+    import psycopg
+    uri = os.environ['TRYTOND_DATABASE__URI'].rstrip('/') + '/' + args.db
+    with psycopg.connect(uri) as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef("
+            "'s2b2b_listing_search_vector_gin'::regclass)")
+        definition, = cursor.fetchone()
+        cursor.execute('DROP INDEX s2b2b_listing_search_vector_gin')
+        step = time.perf_counter()
+        update_vectors(cursor, 0)
+        conn.commit()
+        print(f"search_vector: {time.perf_counter() - step:.1f}s",
+            file=sys.stderr)
+        step = time.perf_counter()
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute(definition)
+        conn.commit()
+        print(f"index: {time.perf_counter() - step:.1f}s", file=sys.stderr)
+    with psycopg.connect(uri, autocommit=True) as conn:
+        conn.execute('VACUUM ANALYZE s2b2b_listing')
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--count', type=int, default=1_000_000)
@@ -673,8 +702,14 @@ def parse_args(argv=None):
     parser.add_argument('--batch', type=int, default=20000)
     parser.add_argument('--listings-only', action='store_true',
         help="keep the existing database and add --count listings")
+    parser.add_argument('--revector', action='store_true',
+        help="only recompute the search vectors of the existing database")
     return parser.parse_args(argv)
 
 
 if __name__ == '__main__':
-    generate(parse_args())
+    arguments = parse_args()
+    if arguments.revector:
+        revector(arguments)
+    else:
+        generate(arguments)

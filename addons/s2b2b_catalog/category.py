@@ -9,7 +9,7 @@ from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .listing import STANDINGS
+from .listing import STANDINGS, update_search_vectors
 
 
 class Category(metaclass=PoolMeta):
@@ -32,6 +32,20 @@ class Category(metaclass=PoolMeta):
                     for a in category.s2b2b_attribute_set.attributes}
             category = category.parent
         return {}
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        actions = iter(args)
+        moved = [c.id for categories, values in zip(actions, actions)
+            if 'parent' in values for c in categories]
+        if moved:
+            # The listings' vectors hold their categories' parents
+            table = Pool().get('s2b2b.listing').__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.select(table.id,
+                    where=table.category.in_(cls.descendants(moved))))
+            update_search_vectors([i for i, in cursor])
 
     @classmethod
     def descendants(cls, category_ids):
@@ -138,10 +152,17 @@ class Member(metaclass=PoolMeta):
 
     @classmethod
     def _propagate_standing(cls, members):
-        Listing = Pool().get('s2b2b.listing')
+        "Copy the standing to the members' listings and their search vector"
+        pool = Pool()
+        Listing = pool.get('s2b2b.listing')
         table = Listing.__table__()
         cursor = Transaction().connection.cursor()
+        by_standing = {}
         for member in members:
+            by_standing.setdefault(member.standing, []).append(member.id)
+        for standing, ids in by_standing.items():
+            where = table.supplier.in_(ids)
             cursor.execute(*table.update(
-                    [table.supplier_standing], [member.standing],
-                    where=table.supplier == member.id))
+                    [table.supplier_standing], [standing], where=where))
+            cursor.execute(*table.select(table.id, where=where))
+            update_search_vectors([i for i, in cursor])

@@ -15,6 +15,7 @@ from trytond.model import (
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
+from trytond.tools import grouped_slice
 
 from trytond.modules.s2b2b_platform.files import file_type
 
@@ -599,15 +600,44 @@ def invalidate(Model, ids):
                 cache[Model.__name__].pop(id_, None)
 
 
+# Lead-time buckets kept as filter lexemes: a listing delivering within
+# n days carries "~l<n>" for every bucket n at or above its lead time
+LEAD_TIME_LEXEMES = (3, 7, 15, 30)
+
+# The listing's full-text vector: the words of its search document,
+# verbatim, plus filter lexemes ("~" never occurs in a word token) so that
+# the GIN index also narrows by category (the listing's category and its
+# parents), province, supplier standing, stock, lead-time bucket and
+# specification value, not only the heap rows found by the keywords.
+SEARCH_VECTOR = (
+    "array_to_tsvector("
+    "string_to_array(NULLIF({t}search_text, ''), ' ') "
+    "|| ARRAY['~p' || COALESCE({t}province, ''), "
+    "'~s' || COALESCE({t}supplier_standing, ''), "
+    "CASE WHEN {t}in_stock THEN '~i' ELSE '~o' END] "
+    "|| ARRAY(SELECT '~l' || b FROM UNNEST(ARRAY[%s]) AS b "
+    "WHERE {t}lead_time <= b) "
+    "|| ARRAY(SELECT '~a' || s.key || '=' || s.value "
+    "FROM JSONB_EACH_TEXT(CAST({t}specs AS JSONB)) AS s "
+    "WHERE s.value IS NOT NULL) "
+    "|| ARRAY(WITH RECURSIVE a(id) AS ("
+    "SELECT {t}category UNION "
+    "SELECT c.parent FROM product_category AS c JOIN a ON c.id = a.id "
+    "WHERE c.parent IS NOT NULL) "
+    "SELECT '~c' || a.id FROM a WHERE a.id IS NOT NULL))"
+    % ', '.join(map(str, LEAD_TIME_LEXEMES)))
+
+
 def update_search_vectors(ids):
     "Recompute the full-text vector of the listings from their document"
     if backend_name() != 'postgresql' or not ids:
         return
     cursor = Transaction().connection.cursor()
-    cursor.execute(
-        'UPDATE s2b2b_listing SET search_vector = '
-        "array_to_tsvector(string_to_array(search_text, ' ')) "
-        'WHERE id = ANY(%s)', (list(ids),))
+    for sub_ids in grouped_slice(list(ids), 10000):
+        cursor.execute(
+            'UPDATE s2b2b_listing AS l SET search_vector = '
+            + SEARCH_VECTOR.format(t='l.') + ' WHERE l.id = ANY(%s)',
+            (list(sub_ids),))
 
 
 def category_documents(categories):

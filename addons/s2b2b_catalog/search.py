@@ -88,16 +88,47 @@ class Filters:
         self.standings = standings or []
 
 
+def quote(lexeme):
+    "A tsquery operand matching the lexeme verbatim"
+    return "'%s'" % lexeme.replace('\\', '\\\\').replace("'", "''")
+
+
 def tsquery(terms):
     """A tsquery text of the terms quoted as lexemes; the last one is also
     a prefix (the word being typed) when Chinese or 3 letters long, the
     others match whole words: a short common prefix ("m8" → m80, m8x...)
     would make the index scan large"""
-    quoted = ["'%s'" % t.replace('\\', '\\\\').replace("'", "''")
-        for t in terms]
+    quoted = [quote(t) for t in terms]
     if terms and (len(terms[-1]) >= 3 or searchtext.HAN.match(terms[-1])):
         quoted[-1] += ':*'
     return ' & '.join(quoted)
+
+
+def filter_tsquery(filters):
+    """The filters the listings' vectors hold as lexemes (see
+    listing.SEARCH_VECTOR), as a tsquery text; the lead-time bucket is the
+    smallest one that contains the maximum (the column test is exact)"""
+    from .listing import LEAD_TIME_LEXEMES
+    parts = []
+
+    def any_of(prefix, values):
+        parts.append('(%s)' % ' | '.join(
+                quote(prefix + str(v)) for v in sorted(set(values))))
+    if filters.category:
+        any_of('~c', [filters.category])
+    if filters.provinces:
+        any_of('~p', filters.provinces)
+    if filters.standings:
+        any_of('~s', filters.standings)
+    if filters.in_stock:
+        any_of('~i', [''])
+    if filters.lead_time_max is not None:
+        bucket = [n for n in LEAD_TIME_LEXEMES if n >= filters.lead_time_max]
+        if bucket:
+            any_of('~l', bucket[:1])
+    for name, value in sorted(filters.specs.items()):
+        any_of('~a', [f'{name}={value}'])
+    return ' & '.join(parts)
 
 
 def _where(listing, member, tier, filters, today):
@@ -167,18 +198,28 @@ def _price_condition(listing, tier, filters):
     return Exists(tier.select(Literal(1), where=condition))
 
 
-def _keyword(listing, terms, fuzzy_query):
-    """Condition and rank of the keywords; fuzzy_query switches to trigram
-    word similarity on the title (PostgreSQL)"""
+def _keyword(listing, terms, fuzzy_query, filters):
+    """Condition and rank of the keywords and of the filters held in the
+    vector; fuzzy_query switches to trigram word similarity on the title
+    (PostgreSQL)"""
     if backend.name != 'postgresql':
+        if not terms:
+            return None, listing.favourite_count
         condition = And([Like(listing.search_text, f'%{t}%') for t in terms])
         return condition, listing.favourite_count
+    by_filters = filter_tsquery(filters)
+    condition = (Matches(listing.search_vector, Cast(by_filters, 'tsquery'))
+        if by_filters else None)
+    if not terms:
+        return condition, listing.favourite_count
     if fuzzy_query:
-        return (WordSimilar(fuzzy_query, listing.search_title),
+        similar = WordSimilar(fuzzy_query, listing.search_title)
+        return (similar & condition if condition is not None else similar,
             WordSimilarity(fuzzy_query, listing.search_title))
-    query = Cast(tsquery(terms), 'tsquery')
-    return (Matches(listing.search_vector, query),
-        TsRank(listing.search_vector, query))
+    words = tsquery(terms)
+    query = ' & '.join(filter(None, [words, by_filters]))
+    return (Matches(listing.search_vector, Cast(query, 'tsquery')),
+        TsRank(listing.search_vector, Cast(words, 'tsquery')))
 
 
 def run(query='', filters=None, sort='relevance', offset=0, limit=20):
@@ -200,9 +241,8 @@ def _run(terms, fuzzy_query, filters, sort, offset, limit):
     listing, member, tier = (
         Listing.__table__(), Member.__table__(), Tier.__table__())
     where = _where(listing, member, tier, filters, dt.date.today())
-    rank = listing.favourite_count
-    if terms:
-        condition, rank = _keyword(listing, terms, fuzzy_query)
+    condition, rank = _keyword(listing, terms, fuzzy_query, filters)
+    if condition is not None:
         where &= condition
     lead = Case(*((listing.lead_time <= n, key)
             for n, key in LEAD_TIME_BUCKETS), else_='gt30')

@@ -212,6 +212,36 @@ class CatalogTestCase(unittest.TestCase):
             self.assertEqual(result.facets['in_stock'], {True: 1, False: 1})
             self.assertEqual(result.facets['lead_time'],
                 {'le3': 1, 'le30': 1})
+            # Keywords and filters together (on PostgreSQL both go to the
+            # vector); filters follow later changes of stock, standing and
+            # the category tree
+            in_jiangsu = search.Filters(provinces=['JS'], in_stock=True,
+                specs={'grade': '42.5'}, lead_time_max=3,
+                category=catalog.building.id)
+            self.assertEqual(search.run("水泥", in_jiangsu).ids, [cement.id])
+            self.assertEqual(search.run("电缆", in_jiangsu).ids, [])
+            self.assertEqual(search.run("cement", search.Filters(
+                        lead_time_max=2)).ids, [])
+            self.assertEqual(search.run("cement", search.Filters(
+                        specs={'grade': '52.5'})).ids, [])
+            Listing = Pool().get('s2b2b.listing')
+            Listing.write([cement], {'available_quantity': 0})
+            self.assertEqual(search.run("水泥", in_jiangsu).ids, [])
+            Listing.write([cement], {'available_quantity': 5})
+            self.assertEqual(search.run("水泥", in_jiangsu).ids, [cement.id])
+            preferred = search.Filters(standings=['preferred'])
+            self.assertEqual(search.run("dianlan", preferred).ids, [])
+            Member = Pool().get('s2b2b.member')
+            Member.write([data['b']], {'standing': 'preferred'})
+            self.assertEqual(search.run("dianlan", preferred).ids,
+                [cable.id])
+            Category = Pool().get('product.category')
+            Category.write([catalog.cement],
+                {'parent': catalog.electrical.id})
+            self.assertEqual(search.run("水泥", search.Filters(
+                        category=catalog.electrical.id)).ids, [cement.id])
+            self.assertEqual(search.run("水泥", search.Filters(
+                        category=catalog.building.id)).ids, [])
             if backend.name == 'postgresql':
                 typo = search.run("portlnd")
                 self.assertTrue(typo.fuzzy)
