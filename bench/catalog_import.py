@@ -50,7 +50,9 @@ def _parse(argv):
         help="keep the PostgreSQL database afterwards")
     parser.add_argument('--json-out')
     parser.add_argument('--profile', action='store_true',
-        help="print the 40 costliest functions (cProfile)")
+        help="print the 60 costliest functions (cProfile)")
+    parser.add_argument('--profile-out', default='catalog_import.prof',
+        help="where --profile writes its pstats file")
     return parser.parse_args(argv)
 
 
@@ -89,6 +91,7 @@ def run(backend_name, options):
         if profiler:
             import pstats
             profiler.disable()
+            profiler.dump_stats(options.profile_out)
             pstats.Stats(profiler, stream=sys.stderr).sort_stats(
                 'cumulative').print_stats(60)
             pstats.Stats(profiler, stream=sys.stderr).print_callers(

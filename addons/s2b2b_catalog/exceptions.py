@@ -17,6 +17,10 @@ class ListingSpecError(ValidationError):
     pass
 
 
+class ListingValueError(ValidationError):
+    pass
+
+
 class ListingMediaError(ValidationError):
     pass
 

@@ -13,7 +13,7 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields,
     sequence_ordered)
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.tools import grouped_slice
 
@@ -21,7 +21,8 @@ from trytond.modules.s2b2b_platform.files import file_type
 
 from . import pricing, regions, searchtext
 from .exceptions import (
-    ListingError, ListingMediaError, ListingSpecError, ListingTierError)
+    ListingError, ListingMediaError, ListingSpecError, ListingTierError,
+    ListingValueError)
 
 STATES = [
     ('draft', "Draft"),
@@ -48,6 +49,10 @@ PUBLISHED_WRITABLE = {
     'available_quantity', 'low_stock_threshold', 'low_stock_alerted',
     'supplier_standing', 'search_text', 'product', 'state',
     'published_date', 'favourite_count', 'reject_reason'}
+# Numeric fields that must be greater than zero, or not negative
+POSITIVE = {'moq', 'order_multiple'}
+NOT_NEGATIVE = {'lead_time', 'available_quantity', 'low_stock_threshold',
+    'carbon_footprint'}
 
 
 class Listing(Workflow, ModelSQL, ModelView):
@@ -69,7 +74,8 @@ class Listing(Workflow, ModelSQL, ModelView):
         help="The product the platform trades, made when first published.")
     name = fields.Char("Name (Chinese)", required=True, states=_states)
     name_en = fields.Char("Name (English)", states=_states)
-    description = fields.Text("Description", states=_states)
+    description = fields.Text(
+        "Description", states=_states, loading='lazy')
     category = fields.Many2One(
         'product.category', "Category", required=True, ondelete='RESTRICT',
         states=_states)
@@ -88,15 +94,14 @@ class Listing(Workflow, ModelSQL, ModelView):
     price_from = fields.Numeric(
         "Price From", digits=(16, 4), readonly=True,
         help="The unit price of the first tier.")
+    # The value rules of these fields are checked in check_values, not as
+    # field domains: a domain costs a query per field on every save
     moq = fields.Float(
-        "Minimum Order Quantity", required=True, states=_states,
-        domain=[('moq', '>', 0)])
+        "Minimum Order Quantity", required=True, states=_states)
     order_multiple = fields.Float(
-        "Order Multiple", required=True, states=_states,
-        domain=[('order_multiple', '>', 0)])
+        "Order Multiple", required=True, states=_states)
     lead_time = fields.Integer(
-        "Lead Time (days)", required=True, states=_states,
-        domain=[('lead_time', '>=', 0)])
+        "Lead Time (days)", required=True, states=_states)
     province = fields.Selection(
         regions.selection(), "Ship-from Province", states=_states,
         sort=False)
@@ -107,24 +112,16 @@ class Listing(Workflow, ModelSQL, ModelView):
         's2b2b.listing.service', 'listing', "Value-added Services",
         states=_states)
     carbon_footprint = fields.Numeric(
-        "Carbon Footprint (kg CO2e/unit)", digits=(16, 3), states=_states,
-        domain=['OR', ('carbon_footprint', '=', None),
-            ('carbon_footprint', '>=', 0)])
+        "Carbon Footprint (kg CO2e/unit)", digits=(16, 3), states=_states)
     carbon_source = fields.Char(
         "Carbon Footprint Source", states=_states,
         help="How the footprint was established, e.g. a certificate or "
         "an LCA study.")
     valid_from = fields.Date("Valid From", states=_states)
-    valid_to = fields.Date(
-        "Valid To", states=_states,
-        domain=[If(Eval('valid_from') & Eval('valid_to'),
-                ('valid_to', '>=', Eval('valid_from')), ())])
-    available_quantity = fields.Float(
-        "Available Quantity", required=True,
-        domain=[('available_quantity', '>=', 0)])
+    valid_to = fields.Date("Valid To", states=_states)
+    available_quantity = fields.Float("Available Quantity", required=True)
     low_stock_threshold = fields.Float(
-        "Low-stock Threshold", required=True,
-        domain=[('low_stock_threshold', '>=', 0)])
+        "Low-stock Threshold", required=True)
     low_stock_alerted = fields.Boolean("Low-stock Alerted", readonly=True)
     in_stock = fields.Boolean("In Stock", readonly=True)
     stock_status = fields.Function(fields.Selection([
@@ -146,9 +143,13 @@ class Listing(Workflow, ModelSQL, ModelView):
         's2b2b.listing.price_change', 'listing', "Price Changes",
         readonly=True)
     favourite_count = fields.Integer("Favourites", readonly=True)
-    search_text = fields.Text("Search Document", readonly=True)
-    search_title = fields.Char("Search Title", readonly=True)
-    search_vector = fields.FullText("Search Vector", readonly=True)
+    # Lazy: only search reads them, and they are most of a row's size
+    search_text = fields.Text(
+        "Search Document", readonly=True, loading='lazy')
+    search_title = fields.Char(
+        "Search Title", readonly=True, loading='lazy')
+    search_vector = fields.FullText(
+        "Search Vector", readonly=True, loading='lazy')
 
     del _states
 
@@ -310,6 +311,9 @@ class Listing(Workflow, ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, listings, field_names):
         super().validate_fields(listings, field_names)
+        if field_names & (POSITIVE | NOT_NEGATIVE | {'valid_from'}):
+            for listing in listings:
+                listing.check_values()
         if field_names & {'price_tiers', 'specs', 'category'}:
             for listing in listings:
                 listing.check_tiers()
@@ -337,6 +341,25 @@ class Listing(Workflow, ModelSQL, ModelView):
                 raise ListingError(gettext(
                         's2b2b_catalog.msg_listing_reference_unique',
                         reference=reference))
+
+    def check_values(self):
+        "Quantities, lead time and footprint in range; dates in order"
+        for names, message in [(POSITIVE, 'positive'),
+                (NOT_NEGATIVE, 'not_negative')]:
+            for name in sorted(names):
+                value = getattr(self, name)
+                if value is not None and (
+                        value < 0 or (value == 0 and name in POSITIVE)):
+                    raise ListingValueError(gettext(
+                            f's2b2b_catalog.msg_listing_value_{message}',
+                            listing=self.rec_name, value=value,
+                            **self.__names__(name)))
+        if (self.valid_from and self.valid_to
+                and self.valid_to < self.valid_from):
+            raise ListingValueError(gettext(
+                    's2b2b_catalog.msg_listing_valid_dates',
+                    listing=self.rec_name, valid_from=self.valid_from,
+                    valid_to=self.valid_to))
 
     def check_tiers(self):
         try:
@@ -396,24 +419,29 @@ class Listing(Workflow, ModelSQL, ModelView):
             return
         listings = cls.browse(listings)
         table = cls.__table__()
+        tier = Pool().get('s2b2b.listing.price_tier').__table__()
         cursor = Transaction().connection.cursor()
+        price_from = {}
+        for sub_ids in grouped_slice([l.id for l in listings], 1000):
+            cursor.execute(*tier.select(tier.listing, tier.unit_price,
+                    where=tier.listing.in_(list(sub_ids)),
+                    order_by=[tier.listing, tier.quantity.desc]))
+            price_from.update(cursor)
         categories = category_documents(
             {l.category for l in listings})
-        for listing in listings:
-            tiers = sorted(listing.tiers)
-            values = {
-                'price_from': tiers[0][1] if tiers else None,
-                'in_stock': (listing.available_quantity or 0) > 0,
-                'supplier_standing': (
-                    listing.supplier.standing or 'standard'),
-                'search_text': listing.build_search_text(
-                    categories[listing.category.id]),
-                'search_title': listing.build_search_title(),
-                }
-            cursor.execute(*table.update(
-                    [getattr(table, k) for k in values],
-                    list(values.values()),
-                    where=table.id == listing.id))
+        columns = [table.price_from, table.in_stock, table.supplier_standing,
+            table.search_text, table.search_title]
+        # One statement, many parameter rows: psycopg pipelines them
+        update, _ = tuple(table.update(columns, [Literal(None)] * len(columns),
+                where=table.id == Literal(0)))
+        cursor.executemany(update, [(
+                    price_from.get(listing.id),
+                    (listing.available_quantity or 0) > 0,
+                    listing.supplier.standing or 'standard',
+                    listing.build_search_text(
+                        categories[listing.category.id]),
+                    listing.build_search_title(),
+                    listing.id) for listing in listings])
         update_search_vectors([l.id for l in listings])
         invalidate(cls, [l.id for l in listings])
         for listing in listings:
@@ -600,23 +628,16 @@ def invalidate(Model, ids):
                 cache[Model.__name__].pop(id_, None)
 
 
-# Lead-time buckets kept as filter lexemes: a listing delivering within
-# n days carries "~l<n>" for every bucket n at or above its lead time
-LEAD_TIME_LEXEMES = (3, 7, 15, 30)
-
 # The listing's full-text vector: the words of its search document,
 # verbatim, plus filter lexemes ("~" never occurs in a word token) so that
 # the GIN index also narrows by category (the listing's category and its
-# parents), province, supplier standing, stock, lead-time bucket and
-# specification value, not only the heap rows found by the keywords.
+# parents), province, supplier standing and specification value, not only
+# the heap rows found by the keywords.
 SEARCH_VECTOR = (
     "array_to_tsvector("
     "string_to_array(NULLIF({t}search_text, ''), ' ') "
     "|| ARRAY['~p' || COALESCE({t}province, ''), "
-    "'~s' || COALESCE({t}supplier_standing, ''), "
-    "CASE WHEN {t}in_stock THEN '~i' ELSE '~o' END] "
-    "|| ARRAY(SELECT '~l' || b FROM UNNEST(ARRAY[%s]) AS b "
-    "WHERE {t}lead_time <= b) "
+    "'~s' || COALESCE({t}supplier_standing, '')] "
     "|| ARRAY(SELECT '~a' || s.key || '=' || s.value "
     "FROM JSONB_EACH_TEXT(CAST({t}specs AS JSONB)) AS s "
     "WHERE s.value IS NOT NULL) "
@@ -624,8 +645,7 @@ SEARCH_VECTOR = (
     "SELECT {t}category UNION "
     "SELECT c.parent FROM product_category AS c JOIN a ON c.id = a.id "
     "WHERE c.parent IS NOT NULL) "
-    "SELECT '~c' || a.id FROM a WHERE a.id IS NOT NULL))"
-    % ', '.join(map(str, LEAD_TIME_LEXEMES)))
+    "SELECT '~c' || a.id FROM a WHERE a.id IS NOT NULL))")
 
 
 def update_search_vectors(ids):
@@ -660,11 +680,10 @@ class PriceTier(sequence_ordered(), ModelSQL, ModelView):
 
     listing = fields.Many2One(
         's2b2b.listing', "Listing", required=True, ondelete='CASCADE')
-    quantity = fields.Float(
-        "From Quantity", required=True, domain=[('quantity', '>', 0)])
+    # Positive quantity and price: Listing.check_tiers
+    quantity = fields.Float("From Quantity", required=True)
     unit_price = fields.Numeric(
-        "Unit Price", digits=(16, 4), required=True,
-        domain=[('unit_price', '>', 0)])
+        "Unit Price", digits=(16, 4), required=True)
 
     @classmethod
     def __setup__(cls):

@@ -11,6 +11,7 @@ the listing's title, which forgives typos; SQLite matches each keyword
 with LIKE on the search document.
 """
 import datetime as dt
+import re
 from collections import namedtuple
 
 from sql import Cast, Literal, Null
@@ -28,6 +29,8 @@ SORTS = {'relevance', 'price', 'price_desc', 'lead_time', 'newest'}
 FACETS = ('category', 'province', 'standing', 'in_stock', 'lead_time')
 LEAD_TIME_BUCKETS = [(3, 'le3'), (7, 'le7'), (15, 'le15'), (30, 'le30')]
 MAX_LIMIT = 100
+# Latin words the last term may be a prefix of
+PREFIXABLE = re.compile(r'[a-z]+$')
 
 
 
@@ -39,11 +42,6 @@ class JsonExtract(Function):
 class JsonbText(Function):
     __slots__ = ()
     _function = 'JSONB_EXTRACT_PATH_TEXT'
-
-
-class TsRank(Function):
-    __slots__ = ()
-    _function = 'TS_RANK'
 
 
 class WordSimilarity(Function):
@@ -94,21 +92,25 @@ def quote(lexeme):
 
 
 def tsquery(terms):
-    """A tsquery text of the terms quoted as lexemes; the last one is also
-    a prefix (the word being typed) when Chinese or 3 letters long, the
-    others match whole words: a short common prefix ("m8" → m80, m8x...)
-    would make the index scan large"""
+    """A tsquery text of the terms quoted as lexemes, all whole words but
+    the last when it is being typed: a single Chinese character or three
+    letters or more are also a prefix.  A Chinese word of two characters
+    or more is complete (segmented like the documents), and a prefix of a
+    code or number ("m8" → m80, "42.5" → 42.5r) would make the index scan
+    large for little use"""
     quoted = [quote(t) for t in terms]
-    if terms and (len(terms[-1]) >= 3 or searchtext.HAN.match(terms[-1])):
+    if terms and (len(terms[-1]) >= 3 and PREFIXABLE.match(terms[-1])
+            or len(terms[-1]) == 1 and searchtext.HAN.match(terms[-1])):
         quoted[-1] += ':*'
     return ' & '.join(quoted)
 
 
 def filter_tsquery(filters):
-    """The filters the listings' vectors hold as lexemes (see
-    listing.SEARCH_VECTOR), as a tsquery text; the lead-time bucket is the
-    smallest one that contains the maximum (the column test is exact)"""
-    from .listing import LEAD_TIME_LEXEMES
+    """The selective filters the listings' vectors hold as lexemes (see
+    listing.SEARCH_VECTOR) as a tsquery text: category, province, supplier
+    standing and specification values.  Stock and lead time stay column
+    tests only: most listings pass them, and a long posting list costs the
+    index scan more than the rows it removes"""
     parts = []
 
     def any_of(prefix, values):
@@ -120,12 +122,6 @@ def filter_tsquery(filters):
         any_of('~p', filters.provinces)
     if filters.standings:
         any_of('~s', filters.standings)
-    if filters.in_stock:
-        any_of('~i', [''])
-    if filters.lead_time_max is not None:
-        bucket = [n for n in LEAD_TIME_LEXEMES if n >= filters.lead_time_max]
-        if bucket:
-            any_of('~l', bucket[:1])
     for name, value in sorted(filters.specs.items()):
         any_of('~a', [f'{name}={value}'])
     return ' & '.join(parts)
@@ -206,7 +202,7 @@ def _keyword(listing, terms, fuzzy_query, filters):
         if not terms:
             return None, listing.favourite_count
         condition = And([Like(listing.search_text, f'%{t}%') for t in terms])
-        return condition, listing.favourite_count
+        return condition, _title_rank(listing, terms)
     by_filters = filter_tsquery(filters)
     condition = (Matches(listing.search_vector, Cast(by_filters, 'tsquery'))
         if by_filters else None)
@@ -216,10 +212,26 @@ def _keyword(listing, terms, fuzzy_query, filters):
         similar = WordSimilar(fuzzy_query, listing.search_title)
         return (similar & condition if condition is not None else similar,
             WordSimilarity(fuzzy_query, listing.search_title))
-    words = tsquery(terms)
-    query = ' & '.join(filter(None, [words, by_filters]))
+    query = ' & '.join(filter(None, [tsquery(terms), by_filters]))
     return (Matches(listing.search_vector, Cast(query, 'tsquery')),
-        TsRank(listing.search_vector, Cast(words, 'tsquery')))
+        _title_rank(listing, terms))
+
+
+# A keyword in the title outweighs any number of favourites
+TITLE_WEIGHT = 1000000
+
+
+def _title_rank(listing, terms):
+    """Relevance: how many keywords the title holds, then how often buyers
+    saved the listing.  The documents hold each word once, so ts_rank
+    would only measure their length, and it reads every matching vector"""
+    rank = listing.favourite_count
+    for term in terms:
+        pattern = '%' + term.replace('\\', '\\\\').replace(
+            '%', '\\%').replace('_', '\\_') + '%'
+        rank += Case((Like(listing.search_title, pattern, escape='\\'),
+                TITLE_WEIGHT), else_=0)
+    return rank
 
 
 def run(query='', filters=None, sort='relevance', offset=0, limit=20):
@@ -309,8 +321,10 @@ def _execute(matched, sort, offset, limit, fuzzy):
     cursor = Transaction().connection.cursor()
     if backend.name == 'postgresql':
         # At a million listings the planner's cost estimates pass the JIT
-        # threshold; compiling costs more than the query itself
-        cursor.execute('SET LOCAL jit = off')
+        # threshold, compiling costs more than the query itself; parallel
+        # workers help one query and starve the concurrent ones
+        cursor.execute('SET LOCAL jit = off; '
+            'SET LOCAL max_parallel_workers_per_gather = 0')
     cursor.execute(statement, params + (
             min(max(int(limit), 1), MAX_LIMIT), max(int(offset), 0)))
     ids, facet_counts = [], {name: {} for name in FACETS}

@@ -13,7 +13,8 @@ from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.s2b2b_catalog import recommend, search
 from trytond.modules.s2b2b_catalog.exceptions import (
-    ListingError, ListingMediaError, ListingSpecError, PriceChangeError)
+    ListingError, ListingMediaError, ListingSpecError, ListingValueError,
+    PriceChangeError)
 from trytond.modules.s2b2b_catalog.tests.tools import (
     create_catalog, create_listing)
 from trytond.modules.s2b2b_platform.tenant import as_member, get_record
@@ -101,6 +102,25 @@ class CatalogTestCase(unittest.TestCase):
                     create_listing(data['a'], cement, specs=specs,
                         state='draft')
             listing = create_listing(data['a'], cement, state='draft')
+            Listing = Pool().get('s2b2b.listing')
+            # Each bad value on top of good ones: a failed write is only
+            # undone when the request's transaction rolls back
+            good = {'moq': 5, 'order_multiple': 1, 'lead_time': 0,
+                'available_quantity': 0, 'low_stock_threshold': 0,
+                'carbon_footprint': None, 'valid_from': None,
+                'valid_to': None}
+            for values in [{'moq': 0}, {'order_multiple': -1},
+                    {'lead_time': -2}, {'available_quantity': -1},
+                    {'low_stock_threshold': -5},
+                    {'carbon_footprint': Decimal('-0.5')},
+                    {'valid_from': dt.date(2026, 12, 1),
+                        'valid_to': dt.date(2026, 1, 1)}]:
+                with self.subTest(values=values), \
+                        self.assertRaises(ListingValueError) as raised:
+                    Listing.write([listing], {**good, **values})
+                self.assertIn(listing.rec_name, raised.exception.message)
+            Listing.write([listing], good)
+            self.assertEqual(Listing(listing.id).moq, 5)
             for image in [b'%PDF-1.4 not an image', PNG + b'0' * 3_000_000]:
                 with self.subTest(size=len(image)), \
                         self.assertRaises(ListingMediaError):

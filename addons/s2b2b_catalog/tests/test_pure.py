@@ -5,7 +5,8 @@
 import unittest
 from decimal import Decimal as D
 
-from trytond.modules.s2b2b_catalog import pricing, regions, searchtext
+from trytond.modules.s2b2b_catalog import (
+    pricing, regions, search, searchtext)
 from trytond.modules.s2b2b_catalog.search import tsquery
 
 
@@ -73,6 +74,20 @@ class SearchTextTestCase(unittest.TestCase):
             "'o''neil' & 'bolt':*")
         self.assertEqual(tsquery(['m8']), "'m8'")
         self.assertEqual(tsquery(['钢']), "'钢':*")
+        # Complete Chinese words, codes and numbers are whole words
+        self.assertEqual(tsquery(['水泥']), "'水泥'")
+        self.assertEqual(tsquery(['cement', '42.5']), "'cement' & '42.5'")
+        self.assertEqual(tsquery(['yjv-3x95']), "'yjv-3x95'")
+
+    def test_filter_tsquery(self):
+        "Selective filters become lexemes of the listing vector"
+        filters = search.Filters(category=7, provinces=['JS', 'AH'],
+            standings=['preferred'], specs={'grade': '42.5'},
+            in_stock=True, lead_time_max=5)
+        self.assertEqual(search.filter_tsquery(filters),
+            "('~c7') & ('~pAH' | '~pJS') & ('~spreferred') "
+            "& ('~agrade=42.5')")
+        self.assertEqual(search.filter_tsquery(search.Filters()), '')
 
 
 class RegionsTestCase(unittest.TestCase):
