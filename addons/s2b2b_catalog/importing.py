@@ -169,12 +169,12 @@ def _read_csv(data):
 
 
 def _read_xlsx(data):
-    from openpyxl import load_workbook
-    workbook = load_workbook(
-        io.BytesIO(bytes(data)), read_only=True, data_only=True)
+    # calamine (Rust) reads a 10 000-row sheet in a tenth of openpyxl's time;
+    # openpyxl still writes the templates, exports and error files
+    from python_calamine import CalamineWorkbook
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(bytes(data)))
     try:
-        sheet = workbook.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
+        return workbook.get_sheet_by_index(0).to_python()
     finally:
         workbook.close()
 
