@@ -5,10 +5,12 @@
 
 One statement per search: the matching listings are computed once (a
 materialised CTE) and give both the page of ids and every facet count.
-On PostgreSQL the keywords match the listing's full-text vector (GIN),
-and a query that finds nothing is retried by trigram word similarity on
-the listing's title, which forgives typos; SQLite matches each keyword
-with LIKE on the search document.
+On PostgreSQL the keywords and the selective filters match the
+listing's full-text vector (GIN) as whole words; a query that fills less
+than a page is retried with its last term as a prefix (a word being
+typed), and one that finds nothing by trigram word similarity on the
+listing's title, which forgives typos.  SQLite matches each keyword with
+LIKE on the search document.
 """
 import datetime as dt
 import re
@@ -91,18 +93,25 @@ def quote(lexeme):
     return "'%s'" % lexeme.replace('\\', '\\\\').replace("'", "''")
 
 
-def tsquery(terms):
-    """A tsquery text of the terms quoted as lexemes, all whole words but
-    the last when it is being typed: a single Chinese character or three
-    letters or more are also a prefix.  A Chinese word of two characters
-    or more is complete (segmented like the documents), and a prefix of a
-    code or number ("m8" → m80, "42.5" → 42.5r) would make the index scan
-    large for little use"""
+def tsquery(terms, prefix=True):
+    """A tsquery text of the terms quoted as lexemes, all whole words but,
+    with prefix, the last when it may be a word being typed (see
+    can_prefix)"""
     quoted = [quote(t) for t in terms]
-    if terms and (len(terms[-1]) >= 3 and PREFIXABLE.match(terms[-1])
-            or len(terms[-1]) == 1 and searchtext.HAN.match(terms[-1])):
+    if prefix and can_prefix(terms):
         quoted[-1] += ':*'
     return ' & '.join(quoted)
+
+
+def can_prefix(terms):
+    """Whether the last term may be the start of a longer word: a single
+    Chinese character or three letters or more.  A Chinese word of two
+    characters or more is complete (segmented like the documents), and a
+    prefix of a code or a number ("m8" → m80, "42.5" → 42.5r) finds
+    little of use"""
+    last = terms[-1] if terms else ''
+    return bool(len(last) >= 3 and PREFIXABLE.match(last)
+        or len(last) == 1 and searchtext.HAN.match(last))
 
 
 def filter_tsquery(filters):
@@ -194,10 +203,10 @@ def _price_condition(listing, tier, filters):
     return Exists(tier.select(Literal(1), where=condition))
 
 
-def _keyword(listing, terms, fuzzy_query, filters):
+def _keyword(listing, terms, mode, filters):
     """Condition and rank of the keywords and of the filters held in the
-    vector; fuzzy_query switches to trigram word similarity on the title
-    (PostgreSQL)"""
+    vector; mode is 'words', 'prefix' (the last term also as a prefix) or
+    'fuzzy' (trigram word similarity on the title, PostgreSQL)"""
     if backend.name != 'postgresql':
         if not terms:
             return None, listing.favourite_count
@@ -208,11 +217,13 @@ def _keyword(listing, terms, fuzzy_query, filters):
         if by_filters else None)
     if not terms:
         return condition, listing.favourite_count
-    if fuzzy_query:
-        similar = WordSimilar(fuzzy_query, listing.search_title)
+    if mode == 'fuzzy':
+        text = ' '.join(terms)
+        similar = WordSimilar(text, listing.search_title)
         return (similar & condition if condition is not None else similar,
-            WordSimilarity(fuzzy_query, listing.search_title))
-    query = ' & '.join(filter(None, [tsquery(terms), by_filters]))
+            WordSimilarity(text, listing.search_title))
+    query = ' & '.join(filter(None,
+            [tsquery(terms, prefix=mode == 'prefix'), by_filters]))
     return (Matches(listing.search_vector, Cast(query, 'tsquery')),
         _title_rank(listing, terms))
 
@@ -235,17 +246,27 @@ def _title_rank(listing, terms):
 
 
 def run(query='', filters=None, sort='relevance', offset=0, limit=20):
-    "Search the published listings; return ids, total and facet counts"
+    """Search the published listings; return ids, total and facet counts.
+
+    On PostgreSQL the keywords are matched as whole words first: a prefix
+    scan of a common word ("valve":* → valve, valves, valveless...) costs
+    the index most of the query.  Only when whole words fill less than the
+    page is the last term also tried as the start of a word, and only when
+    nothing matches are the words compared by trigram similarity, which
+    forgives typos."""
     filters = filters or Filters()
     terms = searchtext.query_terms(query)
-    result = _run(terms, None, filters, sort, offset, limit)
-    if not result.total and terms and backend.name == 'postgresql' \
-            and Transaction().database.has_extension('pg_trgm'):
-        result = _run(terms, ' '.join(terms), filters, sort, offset, limit)
+    result = _run(terms, 'words', filters, sort, offset, limit)
+    if backend.name != 'postgresql' or not terms:
+        return result
+    if result.total < limit and can_prefix(terms):
+        result = _run(terms, 'prefix', filters, sort, offset, limit)
+    if not result.total and Transaction().database.has_extension('pg_trgm'):
+        result = _run(terms, 'fuzzy', filters, sort, offset, limit)
     return result
 
 
-def _run(terms, fuzzy_query, filters, sort, offset, limit):
+def _run(terms, mode, filters, sort, offset, limit):
     pool = Pool()
     Listing = pool.get('s2b2b.listing')
     Member = pool.get('s2b2b.member')
@@ -253,7 +274,7 @@ def _run(terms, fuzzy_query, filters, sort, offset, limit):
     listing, member, tier = (
         Listing.__table__(), Member.__table__(), Tier.__table__())
     where = _where(listing, member, tier, filters, dt.date.today())
-    condition, rank = _keyword(listing, terms, fuzzy_query, filters)
+    condition, rank = _keyword(listing, terms, mode, filters)
     if condition is not None:
         where &= condition
     lead = Case(*((listing.lead_time <= n, key)
@@ -265,7 +286,7 @@ def _run(terms, fuzzy_query, filters, sort, offset, limit):
         _numeric(listing.price_from).as_('price_from'), listing.lead_time,
         listing.published_date, rank.as_('rank'), where=where,
         limit=COUNT_LIMIT + 1)
-    result = _execute(matched, sort, offset, limit, bool(fuzzy_query))
+    result = _execute(matched, sort, offset, limit, mode == 'fuzzy')
     if result.capped and sort in SORT_COLUMNS:
         # An order on a column is exact over every match, not the first ones
         result = result._replace(ids=_page(listing, where, sort, offset,

@@ -263,6 +263,9 @@ class CatalogTestCase(unittest.TestCase):
             self.assertEqual(search.run("水泥", search.Filters(
                         category=catalog.building.id)).ids, [])
             if backend.name == 'postgresql':
+                typing = search.run("水泥 portla")
+                self.assertEqual((typing.ids, typing.fuzzy),
+                    ([cement.id], False))
                 typo = search.run("portlnd")
                 self.assertTrue(typo.fuzzy)
                 self.assertEqual(typo.ids, [cement.id])

@@ -78,6 +78,7 @@ class SearchTextTestCase(unittest.TestCase):
         self.assertEqual(tsquery(['水泥']), "'水泥'")
         self.assertEqual(tsquery(['cement', '42.5']), "'cement' & '42.5'")
         self.assertEqual(tsquery(['yjv-3x95']), "'yjv-3x95'")
+        self.assertEqual(tsquery(['bolt'], prefix=False), "'bolt'")
 
     def test_filter_tsquery(self):
         "Selective filters become lexemes of the listing vector"
