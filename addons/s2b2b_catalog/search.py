@@ -17,6 +17,7 @@ import re
 from collections import namedtuple
 
 from sql import Cast, Literal, Null
+from sql.aggregate import Min
 from sql.conditionals import Case
 from sql.functions import Function
 from sql.operators import And, BinaryOperator, Exists, Like
@@ -186,21 +187,22 @@ def _price_condition(listing, tier, filters):
         if filters.price_max is not None:
             condition &= price <= _numeric(Literal(filters.price_max))
         return condition
-    Tier = Pool().get('s2b2b.listing.price_tier')
-    higher = Tier.__table__()
-    condition = ((tier.listing == listing.id)
-        & (tier.quantity <= filters.quantity)
-        & ~Exists(higher.select(Literal(1), where=(
-                    (higher.listing == tier.listing)
-                    & (higher.quantity > tier.quantity)
-                    & (higher.quantity <= filters.quantity)))))
+    # Prices never rise with the quantity (Listing.check_tiers): the price
+    # at a quantity is the lowest of the tiers the quantity reaches, and
+    # never above the first tier's (price_from)
+    lowest = Min(_numeric(tier.unit_price))
+    having = Literal(True)
+    condition = Literal(True)
     if filters.price_min is not None:
-        condition &= (_numeric(tier.unit_price)
-            >= _numeric(Literal(filters.price_min)))
+        minimum = _numeric(Literal(filters.price_min))
+        having &= lowest >= minimum
+        condition &= _numeric(listing.price_from) >= minimum
     if filters.price_max is not None:
-        condition &= (_numeric(tier.unit_price)
-            <= _numeric(Literal(filters.price_max)))
-    return Exists(tier.select(Literal(1), where=condition))
+        having &= lowest <= _numeric(Literal(filters.price_max))
+    return condition & Exists(tier.select(Literal(1),
+            where=(tier.listing == listing.id)
+            & (tier.quantity <= filters.quantity),
+            group_by=[tier.listing], having=having))
 
 
 def _keyword(listing, terms, mode, filters):
