@@ -55,16 +55,21 @@ def _setup():
     Media = pool.get('s2b2b.listing.media')
     b_media, = Media.create([{'listing': listings['b_published'].id,
                 'kind': 'image', 'image': PNG, 'filename': 'cable.png'}])
-    keys = {name: ApiKey.generate(member, name, scopes)[1]
-        for name, member, scopes in [
-            ('a', a, ALL_SCOPES), ('b', b, ALL_SCOPES), ('c', c, ALL_SCOPES),
-            ('a_none', a, ['member:read']), ('c_none', c, ['member:read'])]}
+    # A's key was made by A's administrator: what it does is theirs
+    user_a, = pool.get('web.user').search(
+        [('s2b2b_member', '=', a.id)], limit=1, order=[('id', 'ASC')])
+    keys = {name: ApiKey.generate(member, name, scopes, created_by=user)[1]
+        for name, member, scopes, user in [
+            ('a', a, ALL_SCOPES, user_a), ('b', b, ALL_SCOPES, None),
+            ('c', c, ALL_SCOPES, None),
+            ('a_none', a, ['member:read'], None),
+            ('c_none', c, ['member:read'], None)]}
     ListingImport = pool.get('s2b2b.listing.import')
     b_import = ListingImport.start(b, 'b.csv', _csv(_row(category="bad")))
     return SimpleNamespace(member_a=a.id, member_b=b.id, member_c=c.id,
         b_media=b_media.id, b_import=b_import.id,
         cement=cement.id, cable=cable.id, building=catalog.building.id,
-        **keys, **{k: v.id for k, v in listings.items()})
+        user_a=user_a.id, **keys, **{k: v.id for k, v in listings.items()})
 
 
 def endpoints(listing, media=1, import_=1):
@@ -357,6 +362,8 @@ class CatalogApiTestCase(DatabaseTestCase, ApiAssertions):
             {'tiers': [{'quantity': 1, 'unit_price': 105}]})
         self.assertEqual(small.status_code, 201, small.data)
         self.assertEqual(small.json['state'], 'applied')
+        self.assertEqual(_read(small.json['id'], 'requested_by',
+                's2b2b.listing.price_change').id, self.ids.user_a)
         self.assertEqual(_read(listing, 'tiers'), [(1, Decimal(105))])
         large = client.call('POST', path,
             {'tiers': [{'quantity': 1, 'unit_price': 200}]})
@@ -620,6 +627,8 @@ class CatalogApiTestCase(DatabaseTestCase, ApiAssertions):
                 done['total_rows'], done['processed_rows'],
                 done['created_count'], done['error_count'],
                 done['errors_url']), ('done', True, 2, 2, 2, 0, None))
+        self.assertEqual(_read(done['id'], 'web_user',
+                's2b2b.listing.import').id, self.ids.user_a)
         self.assertTrue(response.headers['Location'].endswith(
                 f"/listing-imports/{done['id']}"))
         self.assertEqual(client.call(

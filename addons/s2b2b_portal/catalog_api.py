@@ -560,7 +560,8 @@ def price_change_create(request, pool, key, listing_id):
                 's2b2b_catalog.msg_price_change_not_published',
                 listing=listing.rec_name))
     with model_errors():
-        change = PriceChange.request(listing, tiers, effective_date)
+        change = PriceChange.request(listing, tiers, effective_date,
+            web_user=key.created_by)
     return created(request, price_change_json(change),
         f'/listings/{listing.id}/price-changes')
 
@@ -1008,7 +1009,8 @@ def import_create(request, pool, key):
     data, name = _import_upload(request)
     _check_import_file(data, name)
     try:
-        import_ = Import.start(_member(key), name, data)
+        import_ = Import.start(_member(key), name, data,
+            web_user=key.created_by)
     except ImportFileError as exception:
         raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, 'invalid_file',
             exception.message) from exception
