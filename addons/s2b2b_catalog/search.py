@@ -145,7 +145,9 @@ def _where(listing, member, tier, filters, today):
         & ((listing.valid_to == Null) | (listing.valid_to >= today))
         & listing.supplier.in_(member.select(member.id,
                 where=member.state == 'approved')))
-    if filters.category:
+    if filters.category and backend.name != 'postgresql':
+        # PostgreSQL: the vector's category lexemes (filter_tsquery) hold
+        # the listing's category and its parents, no sub-category lookup
         where &= listing.category.in_(
             Category.descendants([filters.category]))
     for name, value in filters.specs.items():
