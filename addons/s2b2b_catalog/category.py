@@ -9,7 +9,7 @@ from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .listing import STANDINGS, update_search_vectors
+from .listing import STANDINGS, invalidate, update_search_vectors
 
 
 class Category(metaclass=PoolMeta):
@@ -145,24 +145,34 @@ class Member(metaclass=PoolMeta):
     def write(cls, *args):
         super().write(*args)
         actions = iter(args)
-        changed = [m for members, values in zip(actions, actions)
-            if 'standing' in values for m in members]
+        changed, restanded = set(), set()
+        for members, values in zip(actions, actions):
+            if {'standing', 'state'} & set(values):
+                changed.update(members)
+            if 'standing' in values:
+                restanded.update(members)
         if changed:
-            cls._propagate_standing(changed)
+            cls._propagate_to_listings(list(changed), restanded)
 
     @classmethod
-    def _propagate_standing(cls, members):
-        "Copy the standing to the members' listings and their search vector"
+    def _propagate_to_listings(cls, members, restanded):
+        """Copy the standing and whether the member is approved to its
+        listings, and the standing to their search vector"""
         pool = Pool()
         Listing = pool.get('s2b2b.listing')
         table = Listing.__table__()
         cursor = Transaction().connection.cursor()
-        by_standing = {}
+        groups = {}
         for member in members:
-            by_standing.setdefault(member.standing, []).append(member.id)
-        for standing, ids in by_standing.items():
+            groups.setdefault((member.standing, member.state == 'approved',
+                    member in restanded), []).append(member.id)
+        for (standing, approved, vectors), ids in groups.items():
             where = table.supplier.in_(ids)
             cursor.execute(*table.update(
-                    [table.supplier_standing], [standing], where=where))
+                    [table.supplier_standing, table.supplier_approved],
+                    [standing, approved], where=where))
             cursor.execute(*table.select(table.id, where=where))
-            update_search_vectors([i for i, in cursor])
+            listing_ids = [i for i, in cursor]
+            if vectors:
+                update_search_vectors(listing_ids)
+            invalidate(Listing, listing_ids)

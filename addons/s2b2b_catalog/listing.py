@@ -47,7 +47,8 @@ IMAGE_MAX_SIZE = 2 * 1024 * 1024
 # change needs a new review (delist, edit, submit)
 PUBLISHED_WRITABLE = {
     'available_quantity', 'low_stock_threshold', 'low_stock_alerted',
-    'supplier_standing', 'search_text', 'product', 'state',
+    'supplier_standing', 'supplier_approved', 'search_text', 'product',
+    'state',
     'published_date', 'favourite_count', 'reject_reason'}
 # Numeric fields that must be greater than zero, or not negative
 POSITIVE = {'moq', 'order_multiple'}
@@ -94,6 +95,14 @@ class Listing(Workflow, ModelSQL, ModelView):
     price_from = fields.Numeric(
         "Price From", digits=(16, 4), readonly=True,
         help="The unit price of the first tier.")
+    # The bounds of the tiers, kept so that search settles a price range
+    # at a quantity without reading the tiers of most listings
+    price_lowest = fields.Numeric(
+        "Lowest Price", digits=(16, 4), readonly=True,
+        help="The unit price of the last tier.")
+    tier_first_quantity = fields.Float(
+        "First Tier Quantity", readonly=True)
+    tier_last_quantity = fields.Float("Last Tier Quantity", readonly=True)
     # The value rules of these fields are checked in check_values, not as
     # field domains: a domain costs a query per field on every save
     moq = fields.Float(
@@ -131,6 +140,10 @@ class Listing(Workflow, ModelSQL, ModelView):
                 ], "Availability"), 'on_change_with_stock_status')
     supplier_standing = fields.Selection(
         STANDINGS, "Supplier Standing", readonly=True)
+    supplier_approved = fields.Boolean(
+        "Supplier Approved", readonly=True,
+        help="Whether the supplier is approved: kept on the listing for "
+        "search.")
     state = fields.Selection(STATES, "State", readonly=True, required=True)
     state_string = state.translated('state')
     reject_reason = fields.Text(
@@ -419,25 +432,22 @@ class Listing(Workflow, ModelSQL, ModelView):
             return
         listings = cls.browse(listings)
         table = cls.__table__()
-        tier = Pool().get('s2b2b.listing.price_tier').__table__()
-        cursor = Transaction().connection.cursor()
-        price_from = {}
-        for sub_ids in grouped_slice([l.id for l in listings], 1000):
-            cursor.execute(*tier.select(tier.listing, tier.unit_price,
-                    where=tier.listing.in_(list(sub_ids)),
-                    order_by=[tier.listing, tier.quantity.desc]))
-            price_from.update(cursor)
+        bounds = tier_bounds([l.id for l in listings])
         categories = category_documents(
             {l.category for l in listings})
-        columns = [table.price_from, table.in_stock, table.supplier_standing,
+        columns = [table.price_from, table.price_lowest,
+            table.tier_first_quantity, table.tier_last_quantity,
+            table.in_stock, table.supplier_standing, table.supplier_approved,
             table.search_text, table.search_title]
         # One statement, many parameter rows: psycopg pipelines them
         update, _ = tuple(table.update(columns, [Literal(None)] * len(columns),
                 where=table.id == Literal(0)))
+        cursor = Transaction().connection.cursor()
         cursor.executemany(update, [(
-                    price_from.get(listing.id),
+                    *bounds.get(listing.id, (None,) * 4),
                     (listing.available_quantity or 0) > 0,
                     listing.supplier.standing or 'standard',
+                    listing.supplier.state == 'approved',
                     listing.build_search_text(
                         categories[listing.category.id]),
                     listing.build_search_title(),
@@ -597,6 +607,23 @@ class Listing(Workflow, ModelSQL, ModelView):
             ['OR', ('valid_from', '=', None), ('valid_from', '<=', date)],
             ['OR', ('valid_to', '=', None), ('valid_to', '>=', date)],
             ]
+
+
+def tier_bounds(listing_ids):
+    """(first price, last price, first quantity, last quantity) of the
+    listings' tiers, by listing id"""
+    tier = Pool().get('s2b2b.listing.price_tier').__table__()
+    cursor = Transaction().connection.cursor()
+    tiers = {}
+    for sub_ids in grouped_slice(listing_ids, 1000):
+        cursor.execute(*tier.select(
+                tier.listing, tier.quantity, tier.unit_price,
+                where=tier.listing.in_(list(sub_ids)),
+                order_by=[tier.listing, tier.quantity]))
+        for listing, quantity, price in cursor:
+            tiers.setdefault(listing, []).append((quantity, price))
+    return {listing: (rows[0][1], rows[-1][1], rows[0][0], rows[-1][0])
+        for listing, rows in tiers.items()}
 
 
 def backend_name():

@@ -137,14 +137,14 @@ def filter_tsquery(filters):
     return ' & '.join(parts)
 
 
-def _where(listing, member, tier, filters, today):
+def _where(listing, tier, filters, today):
     pool = Pool()
     Category = pool.get('product.category')
+    # supplier_approved follows the supplier's state (category.Member)
     where = ((listing.state == 'published')
+        & (listing.supplier_approved == Literal(True))
         & ((listing.valid_from == Null) | (listing.valid_from <= today))
-        & ((listing.valid_to == Null) | (listing.valid_to >= today))
-        & listing.supplier.in_(member.select(member.id,
-                where=member.state == 'approved')))
+        & ((listing.valid_to == Null) | (listing.valid_to >= today)))
     if filters.category and backend.name != 'postgresql':
         # PostgreSQL: the vector's category lexemes (filter_tsquery) hold
         # the listing's category and its parents, no sub-category lookup
@@ -181,30 +181,37 @@ def _numeric(column):
 
 def _price_condition(listing, tier, filters):
     "Price of the tier that applies at the quantity within the range"
+    low = (_numeric(Literal(filters.price_min))
+        if filters.price_min is not None else None)
+    high = (_numeric(Literal(filters.price_max))
+        if filters.price_max is not None else None)
+    first, lowest = _numeric(listing.price_from), _numeric(listing.price_lowest)
     if filters.quantity is None:
-        price = _numeric(listing.price_from)
-        condition = Literal(True)
-        if filters.price_min is not None:
-            condition &= price >= _numeric(Literal(filters.price_min))
-        if filters.price_max is not None:
-            condition &= price <= _numeric(Literal(filters.price_max))
-        return condition
+        return _between(first, low, high)
     # Prices never rise with the quantity (Listing.check_tiers): the price
-    # at a quantity is the lowest of the tiers the quantity reaches, and
-    # never above the first tier's (price_from)
-    lowest = Min(_numeric(tier.unit_price))
-    having = Literal(True)
-    condition = Literal(True)
-    if filters.price_min is not None:
-        minimum = _numeric(Literal(filters.price_min))
-        having &= lowest >= minimum
-        condition &= _numeric(listing.price_from) >= minimum
-    if filters.price_max is not None:
-        having &= lowest <= _numeric(Literal(filters.price_max))
-    return condition & Exists(tier.select(Literal(1),
-            where=(tier.listing == listing.id)
-            & (tier.quantity <= filters.quantity),
+    # at a quantity reached by the first tier lies between the last tier's
+    # price (price_lowest) and the first's (price_from), and is the last
+    # tier's from its quantity on.  The bounds settle most listings; only
+    # the others read their tiers.
+    quantity = Literal(filters.quantity)
+    possible = ((listing.tier_first_quantity <= quantity)
+        & _between(first, low, None) & _between(lowest, None, high))
+    settled = _between(lowest, low, None) & (
+        (listing.tier_last_quantity <= quantity)
+        | _between(first, None, high))
+    having = _between(Min(_numeric(tier.unit_price)), low, high)
+    read = (listing.tier_last_quantity > quantity) & Exists(tier.select(
+            Literal(1),
+            where=(tier.listing == listing.id) & (tier.quantity <= quantity),
             group_by=[tier.listing], having=having))
+    return possible & (settled | read)
+
+
+def _between(value, low, high):
+    "value within the bounds that are not None"
+    conditions = ([value >= low] if low is not None else []) + (
+        [value <= high] if high is not None else [])
+    return And(conditions) if conditions else Literal(True)
 
 
 def _keyword(listing, terms, mode, filters):
@@ -273,11 +280,9 @@ def run(query='', filters=None, sort='relevance', offset=0, limit=20):
 def _run(terms, mode, filters, sort, offset, limit):
     pool = Pool()
     Listing = pool.get('s2b2b.listing')
-    Member = pool.get('s2b2b.member')
     Tier = pool.get('s2b2b.listing.price_tier')
-    listing, member, tier = (
-        Listing.__table__(), Member.__table__(), Tier.__table__())
-    where = _where(listing, member, tier, filters, dt.date.today())
+    listing, tier = Listing.__table__(), Tier.__table__()
+    where = _where(listing, tier, filters, dt.date.today())
     condition, rank = _keyword(listing, terms, mode, filters)
     if condition is not None:
         where &= condition
@@ -327,15 +332,22 @@ def _order(sort):
 def _execute(matched, sort, offset, limit, fuzzy):
     sql, params = tuple(matched)
     materialized = 'MATERIALIZED ' if backend.name == 'postgresql' else ''
-    in_stock = ('CAST(m.in_stock AS INTEGER)' if backend.name == 'sqlite'
-        else 'CAST(m.in_stock AS TEXT)')
-    facets = ' UNION ALL '.join(
-        f"SELECT '{name}', CAST({column} AS TEXT), COUNT(*) "
-        f"FROM m GROUP BY {column}"
-        for name, column in [
-            ('category', 'm.category'), ('province', 'm.province'),
-            ('standing', 'm.standing'), ('in_stock', in_stock),
-            ('lead_time', 'm.lead_bucket')])
+    columns = [('category', 'm.category'), ('province', 'm.province'),
+        ('standing', 'm.standing'), ('in_stock', 'CAST(m.in_stock AS TEXT)'),
+        ('lead_time', 'm.lead_bucket')]
+    if backend.name == 'postgresql':
+        # One pass over the matches for every facet
+        kind = 'CASE %s END' % ' '.join(
+            f"WHEN GROUPING({c}) = 0 THEN '{n}'" for n, c in columns)
+        key = 'COALESCE(%s)' % ', '.join(
+            f'CAST({c} AS TEXT)' for _, c in columns)
+        facets = (f'SELECT {kind}, {key}, COUNT(*) FROM m GROUP BY '
+            'GROUPING SETS (%s)' % ', '.join(f'({c})' for _, c in columns))
+    else:
+        columns[3] = ('in_stock', 'CAST(m.in_stock AS INTEGER)')
+        facets = ' UNION ALL '.join(
+            f"SELECT '{name}', CAST({column} AS TEXT), COUNT(*) "
+            f"FROM m GROUP BY {column}" for name, column in columns)
     statement = (
         f'WITH m AS {materialized}({sql}) '
         f"SELECT * FROM (SELECT '_', CAST(m.id AS TEXT), 0 FROM m "

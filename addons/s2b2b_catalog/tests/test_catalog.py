@@ -11,7 +11,7 @@ from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.s2b2b_catalog import recommend, search
+from trytond.modules.s2b2b_catalog import pricing, recommend, search
 from trytond.modules.s2b2b_catalog.exceptions import (
     ListingError, ListingMediaError, ListingSpecError, ListingValueError,
     PriceChangeError)
@@ -38,6 +38,19 @@ def setup():
     buyer = create_member("采购方", 3, kind='buyer')
     return {'a': suppliers[0], 'b': suppliers[1], 'buyer': buyer,
         'catalog': create_catalog()}
+
+
+def tiers_of(tiers):
+    return [(q, Decimal(p)) for q, p in tiers]
+
+
+def _decimal(value):
+    return Decimal(value) if value is not None else None
+
+
+def _within(price, low, high):
+    return price is not None and (low is None or price >= low) and (
+        high is None or price <= high)
 
 
 class CatalogTestCase(unittest.TestCase):
@@ -269,6 +282,53 @@ class CatalogTestCase(unittest.TestCase):
                 typo = search.run("portlnd")
                 self.assertTrue(typo.fuzzy)
                 self.assertEqual(typo.ids, [cement.id])
+
+    @with_transaction()
+    def test_search_price_at_quantity(self):
+        "A price range at a quantity finds what the tiers price there"
+        with self._with_company():
+            data = setup()
+            catalog = data['catalog']
+            tiers = {
+                'three': ((10, '100'), (50, '80'), (200, '60')),
+                'one': ((5, '90'),),
+                'flat': ((1, '70'), (100, '70')),
+                }
+            listings = {name: create_listing(data['a'], catalog.cement,
+                    name=f"水泥{name}", tiers=t)
+                for name, t in tiers.items()}
+            for quantity in [1, 5, 10, 49, 50, 199, 200, 1000]:
+                for low, high in [(None, 75), (75, None), (65, 85),
+                        (60, 60), (85, 100), (None, 59), (101, None)]:
+                    expected = sorted(listing.id
+                        for name, listing in listings.items()
+                        if _within(pricing.price_for(
+                                    tiers_of(tiers[name]), quantity),
+                            low, high))
+                    found = search.run('', search.Filters(
+                            quantity=quantity,
+                            price_min=_decimal(low),
+                            price_max=_decimal(high)), limit=10)
+                    with self.subTest(quantity=quantity, low=low,
+                            high=high):
+                        self.assertEqual(sorted(found.ids), expected)
+
+    @with_transaction()
+    def test_search_follows_supplier_state(self):
+        "A suspended supplier's listings are not found until reinstated"
+        with self._with_company():
+            data = setup()
+            cement = create_listing(data['a'], data['catalog'].cement,
+                name="普通硅酸盐水泥")
+            Member = Pool().get('s2b2b.member')
+            supplier = data['a']
+            self.assertEqual(search.run("水泥").ids, [cement.id])
+            Member.write([supplier], {'reason': "资质过期"})
+            Member.suspend([supplier])
+            self.assertEqual(search.run("水泥").ids, [])
+            self.assertEqual(search.run("").total, 0)
+            Member.reinstate([supplier])
+            self.assertEqual(search.run("水泥").ids, [cement.id])
 
     @with_transaction()
     def test_tenant_isolation(self):
