@@ -23,7 +23,8 @@ from aiosmtpd.handlers import Mailbox
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-MODULES = ['s2b2b_platform', 's2b2b_catalog', 's2b2b_portal']
+MODULES = ['s2b2b_platform', 's2b2b_catalog', 's2b2b_procurement',
+    's2b2b_portal']
 # The backend of the test run (tests/run.py sets it): SQLite or PostgreSQL
 URI = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
 DB = 'browser' if URI.startswith('sqlite') else f'test_browser_{os.getpid()}'
