@@ -72,8 +72,11 @@ def _environment(backend):
         os.environ['TRYTOND_DATABASE__URI'] = uri
         # One database per run: concurrent runs must not drop each other's
         os.environ.setdefault('DB_NAME', f'test_s2b2b_{os.getpid()}')
-        os.environ.setdefault('DB_CACHE', 'postgresql://')
-        _drop_stale_templates(uri, fingerprint)
+        # Template databases are shared by every checkout using the
+        # server; DB_CACHE=<folder> keeps a checkout's own dumps instead
+        if os.environ.setdefault('DB_CACHE', 'postgresql://').startswith(
+                'postgresql://'):
+            _drop_stale_templates(uri, fingerprint)
     else:
         os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
         os.environ.setdefault('DB_NAME', ':memory:')
