@@ -72,9 +72,12 @@ def _environment(backend):
         os.environ['TRYTOND_DATABASE__URI'] = uri
         # One database per run: concurrent runs must not drop each other's
         os.environ.setdefault('DB_NAME', f'test_s2b2b_{os.getpid()}')
-        # Template databases are shared by every checkout using the
-        # server; DB_CACHE=<folder> keeps a checkout's own dumps instead
-        if os.environ.setdefault('DB_CACHE', 'postgresql://').startswith(
+        if os.environ.get('S2B2B_TEST_PG_DUMPS'):
+            # Template databases are shared by every checkout testing on
+            # the server: with several at once, each keeps its own dumps
+            cache.mkdir(parents=True, exist_ok=True)
+            os.environ.setdefault('DB_CACHE', str(cache))
+        elif os.environ.setdefault('DB_CACHE', 'postgresql://').startswith(
                 'postgresql://'):
             _drop_stale_templates(uri, fingerprint)
     else:
