@@ -7,6 +7,9 @@ from trytond.transaction import Transaction
 # Transaction context key of the requesting member.  RPC strips keys
 # starting with "_" from client contexts, so only server code sets it.
 MEMBER_KEY = '_s2b2b_member'
+# Record values read for one member are not served to another within a
+# transaction (as core's company module does for the company)
+Transaction.cache_keys.add(MEMBER_KEY)
 
 
 def requesting_member():

@@ -604,6 +604,19 @@ class S2B2BTenantTestCase(ModuleTestCase):
             members = pool.get('s2b2b.member').search([])
             self.assertEqual([m.id for m in members], [self.b.id])
 
+    @with_transaction()
+    def test_record_cache_per_member(self):
+        "Values cached for one member's request are not another's"
+        from trytond.transaction import Transaction
+        self._setup()
+        with as_member(self.a.id):
+            cache_a = Transaction().get_cache()
+        with as_member(self.b.id):
+            cache_b = Transaction().get_cache()
+        with as_member(self.a.id):
+            self.assertIs(Transaction().get_cache(), cache_a)
+        self.assertIsNot(cache_a, cache_b)
+
     def _foreign(self):
         pool = Pool()
         return {
