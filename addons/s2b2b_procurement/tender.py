@@ -27,7 +27,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Exclude, ModelSQL, ModelView, Unique, Workflow, fields, sequence_ordered)
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from trytond.modules.s2b2b_platform.ir import requesting_member
@@ -87,6 +87,17 @@ def _log(entries):
     Pool().get('s2b2b.event').append(entries)
 
 
+def _owned(records, owner):
+    """The records a member request may change.
+
+    Changes are checked before the record rules: the others are left to
+    the rules, which refuse them without telling anything about them."""
+    member = requesting_member()
+    if member is None:
+        return list(records)
+    return [r for r in records if owner(r).id == member]
+
+
 def _check_buyer(tenders):
     "A member request may only act on its own tenders"
     member = requesting_member()
@@ -116,18 +127,14 @@ class Tender(Workflow, ModelSQL, ModelView):
     lines = fields.One2Many(
         's2b2b.tender.line', 'tender', "Lines", states=_states)
     weight_price = fields.Numeric(
-        "Price Weight", digits=(5, 2), required=True, states=_states,
-        domain=[('weight_price', '>=', 0)])
+        "Price Weight", digits=(5, 2), required=True, states=_states)
     weight_lead_time = fields.Numeric(
-        "Lead Time Weight", digits=(5, 2), required=True, states=_states,
-        domain=[('weight_lead_time', '>=', 0)])
+        "Lead Time Weight", digits=(5, 2), required=True, states=_states)
     weight_supplier = fields.Numeric(
         "Supplier Score Weight", digits=(5, 2), required=True, states=_states,
-        domain=[('weight_supplier', '>=', 0)],
         help="Weight of the supplier's standing on the platform.")
     weight_carbon = fields.Numeric(
         "Carbon Weight", digits=(5, 2), required=True, states=_states,
-        domain=[('weight_carbon', '>=', 0)],
         help="Weight of the carbon footprint: a bid without carbon data "
         "scores zero on it.")
     deadline = fields.DateTime(
@@ -135,8 +142,6 @@ class Tender(Workflow, ModelSQL, ModelView):
         help="Bids are submitted, and may be withdrawn, until this time.")
     opening_time = fields.DateTime(
         "Opening Time", required=True, states=_states,
-        domain=[If(Bool(Eval('deadline')),
-                ('opening_time', '>=', Eval('deadline')), ())],
         help="Operators open the bids from this time on; until then "
         "nobody can read them.")
     scope = fields.Selection(SCOPES, "Who May Bid", required=True,
@@ -319,13 +324,13 @@ class Tender(Workflow, ModelSQL, ModelView):
                 raise TenderError(gettext(
                         's2b2b_procurement.msg_tender_direct'))
             changed = set(values) - TENDER_OPEN_FIELDS
-            for tender in tenders:
+            for tender in _owned(tenders, lambda t: t.buyer):
                 if tender.state != 'draft' and changed:
                     raise TenderError(gettext(
                             's2b2b_procurement.msg_tender_change',
                             tender=tender.rec_name))
         elif mode == 'delete':
-            for tender in tenders:
+            for tender in _owned(tenders, lambda t: t.buyer):
                 if tender.state != 'draft':
                     raise TenderError(gettext(
                             's2b2b_procurement.msg_tender_delete',
@@ -487,6 +492,10 @@ class Tender(Workflow, ModelSQL, ModelView):
         quantities the bid offers"""
         Award = Pool().get('s2b2b.tender.award')
         _check_buyer([tender])
+        if tender.state != 'opened':
+            raise TenderError(gettext(
+                    's2b2b_procurement.msg_tender_award_state',
+                    tender=tender.rec_name))
         Award.delete(list(tender.awards))
         Award.save([Award(tender=tender, line=l.tender_line, bid=bid,
                     quantity=min(l.quantity, l.tender_line.quantity))
@@ -641,7 +650,8 @@ class TenderLine(sequence_ordered(), ModelSQL, ModelView):
         super().check_modification(
             mode, lines, values=values, external=external)
         if not _is_internal():
-            _check_draft_tenders({l.tender for l in lines})
+            _check_draft_tenders({l.tender for l in
+                    _owned(lines, lambda l: l.tender.buyer)})
 
 
 def _check_draft_tenders(tenders):
@@ -686,7 +696,8 @@ class TenderInvitation(ModelSQL, ModelView):
         super().check_modification(
             mode, invitations, values=values, external=external)
         if not _is_internal():
-            _check_draft_tenders({i.tender for i in invitations})
+            _check_draft_tenders({i.tender for i in
+                    _owned(invitations, lambda i: i.tender.buyer)})
 
 
 class Bid(Workflow, ModelSQL, ModelView):
@@ -879,19 +890,23 @@ class Bid(Workflow, ModelSQL, ModelView):
     @classmethod
     def _check_own_drafts(cls, bids):
         "Draft bids of the requesting supplier on tenders accepting bids"
-        member = requesting_member()
+        cls._check_own(bids)
         for bid in bids:
             if bid.state != 'draft':
                 raise BidChangeError(gettext(
                         f's2b2b_procurement.msg_tender_bid_{bid.state}',
                         supplier=bid.supplier.rec_name,
                         tender=bid.tender.rec_name))
+            bid.tender_accepts_bids()
+
+    @classmethod
+    def _check_own(cls, bids):
+        "Only a bid's supplier, through the portal, prepares or submits it"
+        member = requesting_member()
+        for bid in bids:
             if member is None or bid.supplier.id != member:
                 raise BidError(gettext(
-                        's2b2b_procurement.msg_tender_bid_not_own',
-                        supplier=bid.supplier.rec_name,
-                        tender=bid.tender.rec_name))
-            bid.tender_accepts_bids()
+                        's2b2b_procurement.msg_tender_bid_not_own'))
 
     def tender_accepts_bids(self):
         if (self.tender.state != 'published'
@@ -925,16 +940,11 @@ class Bid(Workflow, ModelSQL, ModelView):
     @ModelView.button
     def withdraw(cls, bids):
         "Withdraw the requesting supplier's bids before the deadline"
-        member = requesting_member()
+        cls._check_own(bids)
         for bid in bids:
             if bid.state == 'withdrawn':
                 raise BidChangeError(gettext(
                         's2b2b_procurement.msg_tender_bid_withdrawn',
-                        supplier=bid.supplier.rec_name,
-                        tender=bid.tender.rec_name))
-            if member is None or bid.supplier.id != member:
-                raise BidError(gettext(
-                        's2b2b_procurement.msg_tender_bid_not_own',
                         supplier=bid.supplier.rec_name,
                         tender=bid.tender.rec_name))
             bid.tender_accepts_bids()
@@ -1019,13 +1029,14 @@ class Bid(Workflow, ModelSQL, ModelView):
         if mode == 'create':
             cls._check_new(bids)
             return
+        bids = _owned(bids, lambda b: b.supplier)
         for bid in bids:
             if bid.state != 'draft':
                 raise BidChangeError(gettext(
                         f's2b2b_procurement.msg_tender_bid_{bid.state}',
                         supplier=bid.supplier.rec_name,
                         tender=bid.tender.rec_name))
-        if mode == 'write':
+        if mode == 'write' and bids:
             raise BidChangeError(gettext(
                     's2b2b_procurement.msg_tender_bid_direct'))
 
@@ -1040,9 +1051,7 @@ class Bid(Workflow, ModelSQL, ModelView):
                         's2b2b_procurement.msg_tender_bid_direct'))
             if member is not None and bid.supplier.id != member:
                 raise BidError(gettext(
-                        's2b2b_procurement.msg_tender_bid_not_own',
-                        supplier=bid.supplier.rec_name,
-                        tender=bid.tender.rec_name))
+                        's2b2b_procurement.msg_tender_bid_not_own'))
             bid.tender_accepts_bids()
 
     @classmethod
@@ -1184,7 +1193,7 @@ class Award(ModelSQL, ModelView):
     def check_modification(cls, mode, awards, values=None, external=False):
         super().check_modification(
             mode, awards, values=values, external=external)
-        for award in awards:
+        for award in _owned(awards, lambda a: a.tender.buyer):
             if award.tender.state != 'opened':
                 raise TenderError(gettext(
                         's2b2b_procurement.msg_tender_award_state',
