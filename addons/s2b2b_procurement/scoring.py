@@ -25,7 +25,7 @@ def supplier_score(standing):
 
 
 def weights_valid(weights):
-    "Whether the weights (criterion: Decimal) are positive or zero and sum to 100"
+    "Whether the weights (by criterion) are zero or more and sum to 100"
     values = [weights.get(c) for c in CRITERIA]
     return (all(v is not None and v >= 0 for v in values)
         and sum(values) == HUNDRED)

@@ -260,14 +260,21 @@ class Tender(Workflow, ModelSQL, ModelView):
         return {c: getattr(self, f) for c, f in WEIGHTS.items()}
 
     def get_bid_count(self, name):
+        # How many compete is the buyer's and the operators' to know
+        member = requesting_member()
+        if member is not None and member != self.buyer.id:
+            return None
         return sum(1 for b in self.bids if b.state == 'submitted')
 
     @classmethod
     def get_contracts(cls, tenders, name):
         Contract = Pool().get('s2b2b.contract')
-        contracts = Contract.search([
-                ('origin', 'in', [str(t) for t in tenders]),
-                ], order=[('id', 'ASC')])
+        domain = [('origin', 'in', [str(t) for t in tenders])]
+        member = requesting_member()
+        if member is not None:
+            domain.append(['OR',
+                    ('buyer', '=', member), ('supplier', '=', member)])
+        contracts = Contract.search(domain, order=[('id', 'ASC')])
         result = {t.id: [] for t in tenders}
         for contract in contracts:
             result[contract.origin.id].append(contract.id)
@@ -279,10 +286,10 @@ class Tender(Workflow, ModelSQL, ModelView):
     @classmethod
     def search_to_open(cls, name, clause):
         _, operator, value = clause[:3]
-        domain = [('state', '=', 'published'), ('opening_time', '<=', _now())]
+        now = _now()
         if (operator == '=') == bool(value):
-            return domain
-        return ['NOT', domain]
+            return [('state', '=', 'published'), ('opening_time', '<=', now)]
+        return ['OR', ('state', '!=', 'published'), ('opening_time', '>', now)]
 
     @classmethod
     def validate_fields(cls, tenders, field_names):

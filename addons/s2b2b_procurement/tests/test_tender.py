@@ -228,6 +228,11 @@ class TenderTestCase(unittest.TestCase):
             # root alike
             for sealed in [bid, draft]:
                 self.assert_sealed(sealed)
+            # how many bid is for the buyer and operators to know
+            self.assertEqual(Tender(tender.id).bid_count, 1)
+            for member, count in [('buyer', 1), ('a', None), ('c', None)]:
+                with request_of(data[member]):
+                    self.assertEqual(Tender(tender.id).bid_count, count)
             # the buyer and another supplier do not even see the bid
             for member in ['buyer', 'c']:
                 with request_of(data[member]):
@@ -468,6 +473,16 @@ class TenderTestCase(unittest.TestCase):
                     at(OPENING - dt.timedelta(seconds=1)), \
                     self.assertRaises(TenderOpeningError):
                 Tender.open([Tender(tender.id)])
+            # the "To Open" tab
+            for moment, to_open in [
+                    (OPENING - dt.timedelta(seconds=1), []),
+                    (OPENING, [tender])]:
+                with at(moment):
+                    self.assertEqual(
+                        Tender.search([('to_open', '=', True)]), to_open)
+                    self.assertEqual(
+                        Tender.search([('to_open', '=', False)]),
+                        [] if to_open else [tender])
             with request_of(data['buyer']), at(OPENING):
                 with self.assertRaises(AccessButtonError):
                     Tender.open([Tender(tender.id)])
