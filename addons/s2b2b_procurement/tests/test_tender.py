@@ -200,6 +200,7 @@ class TenderTestCase(unittest.TestCase):
     @with_transaction()
     def test_sealed_before_opening(self):
         "Nobody reads a submitted bid before the opening, whoever asks"
+        Tender = Pool().get('s2b2b.tender')
         Bid = Pool().get('s2b2b.tender.bid')
         with self.company():
             data = setup()
