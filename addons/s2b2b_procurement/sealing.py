@@ -5,10 +5,11 @@
 
 A bid's priced content is encrypted with AES-GCM under its tender's key,
 the bid's id bound as associated data so that a ciphertext cannot be moved
-to another bid.  A random salt is sealed with the content: the digest
-committed at submission (SHA-256 of the canonical JSON of content and
-salt) can then be shown to everybody without letting anyone confirm a
-guessed price against it.
+to another bid; it is padded to a multiple of PAD_SIZE bytes so that the
+ciphertext's length tells nothing of the prices.  A random salt is sealed
+with the content: the digest committed at submission (SHA-256 of the
+canonical JSON of content, padding and salt) can then be shown to
+everybody without letting anyone confirm a guessed price against it.
 
 The content is normalised first (``normalise``): per tender line a unit
 price, an offered quantity and optionally the carbon footprint in kg CO2e
@@ -26,6 +27,7 @@ from trytond.modules.s2b2b_platform.hashchain import canonical
 
 NONCE_SIZE = 12
 SALT_SIZE = 16
+PAD_SIZE = 512
 PRICE_DIGITS = Decimal('0.0001')
 NOTES_MAX = 4000
 
@@ -48,8 +50,11 @@ def _associated_data(bid_id):
 
 
 def plaintext(content, salt):
-    "The canonical bytes sealed and digested"
-    return canonical({'content': content, 'salt': salt})
+    """The canonical bytes sealed and digested, padded to a multiple of
+    PAD_SIZE (9.50 and 10.50 differ by a character)"""
+    values = {'content': content, 'pad': '', 'salt': salt}
+    values['pad'] = ' ' * (-len(canonical(values)) % PAD_SIZE)
+    return canonical(values)
 
 
 def digest_of(data):

@@ -48,6 +48,17 @@ class SealingTestCase(unittest.TestCase):
         self.assertNotEqual(first[1], sealing.digest_of(
                 sealing.canonical(bid)))
 
+    def test_length_hides_prices(self):
+        "Prices of different lengths give ciphertexts of the same length"
+        short = sealing.normalise(content(), LINES)
+        values = content()
+        values['lines'][7]['unit_price'] = '123456.75'
+        long = sealing.normalise(values, LINES)
+        self.assertEqual(len(sealing.seal(KEY, 1, short)[0]),
+            len(sealing.seal(KEY, 1, long)[0]))
+        self.assertEqual(len(sealing.plaintext(long, 'ab')) %
+            sealing.PAD_SIZE, 0)
+
     def test_tampered(self):
         "A changed byte anywhere fails to unseal"
         sealed, _ = sealing.seal(KEY, 42, sealing.normalise(content(), LINES))
