@@ -66,7 +66,7 @@ WEIGHTS = {
     'carbon': 'weight_carbon',
     }
 # What may change on a tender once published, outside its own methods
-TENDER_OPEN_FIELDS = {'awards', 'cancel_reason', 'description'}
+TENDER_OPEN_FIELDS = {'awards', 'cancel_reason'}
 
 
 def _now():
@@ -119,8 +119,7 @@ class Tender(Workflow, ModelSQL, ModelView):
         's2b2b.member', "Buyer", required=True, ondelete='RESTRICT',
         domain=[('is_buyer', '=', True)], states=_states)
     title = fields.Char("Title", required=True, states=_states)
-    description = fields.Text("Description",
-        states={'readonly': Eval('state').in_(['awarded', 'cancelled'])})
+    description = fields.Text("Description", states=_states)
     currency = fields.Many2One(
         'currency.currency', "Currency", required=True, ondelete='RESTRICT',
         states=_states)
@@ -359,7 +358,8 @@ class Tender(Workflow, ModelSQL, ModelView):
         "Publish the tenders to the suppliers who may bid"
         _check_buyer(tenders)
         for tender in tenders:
-            tender.check_publishable()
+            if tender.state == 'draft':
+                tender.check_publishable()
         with _internal(), without_check_access():
             cls._publish(tenders)
 
@@ -598,7 +598,8 @@ class Tender(Workflow, ModelSQL, ModelView):
         "Cancel the tenders: a reason is required and logged"
         _check_buyer(tenders)
         for tender in tenders:
-            if not (tender.cancel_reason or '').strip():
+            if (tender.state in {'draft', 'published', 'opened'}
+                    and not (tender.cancel_reason or '').strip()):
                 raise TenderError(gettext(
                         's2b2b_procurement.msg_tender_cancel_reason',
                         tender=tender.rec_name))
