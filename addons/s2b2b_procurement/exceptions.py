@@ -2,7 +2,7 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 from trytond.exceptions import UserError
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class RequirementError(UserError):
@@ -22,4 +22,45 @@ class OfferError(UserError):
 
 
 class ProcurementValueError(ValidationError):
+    pass
+
+
+class TenderError(UserError):
+    pass
+
+
+class TenderOpeningError(TenderError):
+    "A tender opened before its opening time"
+    pass
+
+
+class TenderValueError(ValidationError):
+    pass
+
+
+class SealedBidError(AccessError):
+    "A sealed bid's content read before its tender is opened"
+    pass
+
+
+class BidError(UserError):
+    pass
+
+
+class BidDeadlineError(BidError):
+    "A bid made, changed or submitted when the tender takes no bids"
+    pass
+
+
+class BidChangeError(BidError):
+    "A bid changed other than through its own methods, or once submitted"
+    pass
+
+
+class BidContentError(ValidationError):
+    pass
+
+
+class BidIntegrityError(BidError):
+    "A sealed bid that does not open or match its committed digest"
     pass
