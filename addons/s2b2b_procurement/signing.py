@@ -256,7 +256,8 @@ def sign_pdf(pdf, field, key, certificate, ca_certificate, role=None,
             for name, _, _ in fields.enumerate_sig_fields(writer)):
         new_field = fields.SigFieldSpec(sig_field_name=field)
     pdf_signer = signers.PdfSigner(metadata, signer,
-        stamp_style=TextStampStyle(stamp_text=STAMP_TEXT, background=None),
+        stamp_style=TextStampStyle(
+            stamp_text=STAMP_TEXT, background=None, border_width=1),
         new_field_spec=new_field)
     output = pdf_signer.sign_pdf(writer, appearance_text_params={
             'role': role or field, 'serial': serial_hex(certificate)})
