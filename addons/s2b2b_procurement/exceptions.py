@@ -23,3 +23,15 @@ class OfferError(UserError):
 
 class ProcurementValueError(ValidationError):
     pass
+
+
+class ContractError(UserError):
+    pass
+
+
+class ContractSigningError(ContractError):
+    pass
+
+
+class ContractPasswordError(ContractSigningError):
+    pass
