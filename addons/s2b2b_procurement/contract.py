@@ -18,6 +18,7 @@ from itertools import groupby
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.product import round_price
+from trytond.modules.s2b2b_platform.exceptions import RecordNotFound
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id, If
 from trytond.report import Report
@@ -70,6 +71,12 @@ class Configuration(metaclass=PoolMeta):
         domain=[('sequence_type', '=',
                 Id('s2b2b_procurement', 'sequence_type_contract'))])
 
+    product_account_category = fields.Many2One(
+        'product.category', "Product Account Category",
+        domain=[('accounting', '=', True)],
+        help="The accounting category (taxes, revenue and expense accounts) "
+        "given to products traded through contracts that have none.")
+
     @classmethod
     def default_contract_sequence(cls):
         ModelData = Pool().get('ir.model.data')
@@ -85,10 +92,10 @@ class Contract(Workflow, ModelSQL, ModelView):
     _rec_name = 'number'
 
     _states = {'readonly': Eval('state') != 'draft'}
+    # required to prepare a forward contract, not to create one
     _forward = {
         'readonly': Eval('state') != 'draft',
         'invisible': Eval('kind') != 'forward',
-        'required': Eval('kind') == 'forward',
         }
 
     number = fields.Char("Number", readonly=True)
@@ -131,8 +138,7 @@ class Contract(Workflow, ModelSQL, ModelView):
                 ('period_end', '>=', Eval('period_start')), ())],
         states=_forward)
     calloffs = fields.One2Many(
-        's2b2b.contract.calloff', 'contract', "Call-offs",
-        states=_forward)
+        's2b2b.contract.calloff', 'contract', "Call-offs", states=_forward)
     document = fields.Binary("Document", file_id='document_id',
         filename='document_name', readonly=True,
         help="The contract PDF, with the signatures made so far.")
@@ -331,7 +337,7 @@ class Contract(Workflow, ModelSQL, ModelView):
     def line_from_award(cls, values):
         Line = Pool().get('s2b2b.contract.line')
         line = Line(**values)
-        if line.listing and not getattr(line, 'product', None):
+        if values.get('listing') and not values.get('product'):
             line.product = line.listing.product
         return line
 
@@ -454,7 +460,7 @@ class Contract(Workflow, ModelSQL, ModelView):
         password is the signer's own, checked again; the roles sign in
         the order buyer, supplier, platform.  Refused signatures change
         nothing."""
-        # Read as the caller: a member cannot sign what it cannot see
+        cls.check_visible(contract)
         contract.check_signable(role, web_user)
         if not contract._check_password(role, web_user, password):
             raise ContractPasswordError(gettext(
@@ -464,6 +470,16 @@ class Contract(Workflow, ModelSQL, ModelView):
             contract = cls(contract.id)
             signer = web_user.__class__(web_user.id)
             return cls._sign(contract, role, signer, password)
+
+    @classmethod
+    def check_visible(cls, contract):
+        """Refuse a contract the caller's record rules hide (attributes of
+        a record are read without them)"""
+        if Transaction().check_access and not cls.search(
+                [('id', '=', contract.id)], count=True):
+            raise RecordNotFound(gettext(
+                    's2b2b_platform.msg_record_not_found',
+                    model=cls.__names__()['model']))
 
     def check_signable(self, role, signer):
         "Raise ContractSigningError when the signer may not sign for role"
@@ -511,13 +527,19 @@ class Contract(Workflow, ModelSQL, ModelView):
 
     def _check_password(self, role, signer, password):
         "Whether the password is the signer's own"
+        User = Pool().get('res.user')
         if not password:
             return False
         with without_check_access():
             signer = signer.__class__(signer.id)
-            if not signer.password_hash:
+            if isinstance(signer, User):
+                # res.user never reads its hash back
+                _, password_hash, _ = User._get_login(signer.login)
+            else:
+                password_hash = signer.password_hash
+            if not password_hash:
                 return False
-            valid, _ = signer.check_password(password, signer.password_hash)
+            valid, _ = signer.check_password(password, password_hash)
         return valid
 
     @classmethod
@@ -569,7 +591,7 @@ class Contract(Workflow, ModelSQL, ModelView):
         """The SignatureResult of each signature in the contract's stored
         document, checked against the platform CA only"""
         SigningKey = Pool().get('s2b2b.signing.key')
-        # Read as the caller: a member verifies only its own contracts
+        cls.check_visible(contract)
         document = contract.document
         if not document:
             return []
@@ -653,15 +675,21 @@ class Contract(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _tradable(cls, products):
-        "Make the products' templates salable and purchasable"
-        Template = Pool().get('product.template')
+        """Make the products' templates salable and purchasable, with the
+        configured accounting category when they have none"""
+        pool = Pool()
+        Template = pool.get('product.template')
+        Configuration = pool.get('s2b2b.configuration')
+        category = Configuration(1).product_account_category
         templates = list({p.template for p in products
-                if not (p.template.salable and p.template.purchasable)})
+                if not (p.template.salable and p.template.purchasable
+                    and (p.template.account_category or not category))})
         for template in templates:
             template.salable = template.purchasable = True
             template.sale_uom = template.sale_uom or template.default_uom
             template.purchase_uom = (
                 template.purchase_uom or template.default_uom)
+            template.account_category = template.account_category or category
         Template.save(templates)
 
     @classmethod

@@ -46,10 +46,14 @@ def user_passphrase(web_user_id, password):
             secret, (password or '').encode('utf-8'), hashlib.sha256).digest())
 
 
+# Tryton names the 统一社会信用代码 type cn_vat (python-stdnum's cn.uscc)
+USCC_TYPES = {'cn_vat', 'cn_uscc'}
+
+
 def company_code(party):
     "The 统一社会信用代码 of a party, from its identifiers"
     for identifier in party.identifiers if party else []:
-        if identifier.type == 'cn_uscc':
+        if identifier.type in USCC_TYPES:
             return identifier.code
     return None
 
