@@ -514,7 +514,10 @@ class Contract(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _role_string(cls, role):
-        return dict(ROLES).get(role, role or '')
+        "The role as the user reads it, in the user's language"
+        Signature = Pool().get('s2b2b.contract.signature')
+        selection = Signature.fields_get(['role'])['role']['selection']
+        return dict(selection).get(role, role or '')
 
     @classmethod
     def _is_operator(cls, user):
