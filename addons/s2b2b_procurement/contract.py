@@ -310,8 +310,9 @@ class Contract(Workflow, ModelSQL, ModelView):
     @classmethod
     def copy(cls, contracts, default=None):
         default = default.copy() if default is not None else {}
+        # call-offs point to the original's lines: planned again
         for name in ['number', 'date', 'document', 'document_id',
-                'signatures', 'sale_blanket_agreement',
+                'signatures', 'calloffs', 'sale_blanket_agreement',
                 'purchase_blanket_agreement', 'cancel_reason']:
             default.setdefault(name, None)
         return super().copy(contracts, default=default)
@@ -460,6 +461,9 @@ class Contract(Workflow, ModelSQL, ModelView):
         password is the signer's own, checked again; the roles sign in
         the order buyer, supplier, platform.  Refused signatures change
         nothing."""
+        # two signatures at once (a double click) must not both pass the
+        # order check: the contract is locked from the start
+        cls.lock([contract])
         cls.check_visible(contract)
         contract.check_signable(role, web_user)
         if not contract._check_password(role, web_user, password):
@@ -885,6 +889,13 @@ class ContractLine(ModelSQL, ModelView):
     def get_rec_name(self, name):
         return f'{self.contract.rec_name} / {self.description}'
 
+    @classmethod
+    def copy(cls, lines, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('sale_agreement_line', None)
+        default.setdefault('purchase_agreement_line', None)
+        return super().copy(lines, default=default)
+
     def supplier_unit_price(self):
         "What the platform pays the supplier: less its commission"
         Configuration = Pool().get('s2b2b.configuration')
@@ -998,8 +1009,12 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
         groups = [list(g) for _, g in groupby(
                 sorted(calloffs, key=lambda c: (c.contract.id, c.date)),
                 key=lambda c: (c.contract.id, c.date))]
-        sales = [g[0].contract._calloff_sale(g) for g in groups]
-        Sale.save(sales)
+        # the platform sells: operators pressing the button need no sale
+        # rights of their own
+        with without_check_access():
+            sales = [Contract(g[0].contract.id)._calloff_sale(g)
+                for g in groups]
+            Sale.save(sales)
         for group, sale in zip(groups, sales):
             for calloff in group:
                 calloff.sale = sale
@@ -1026,6 +1041,13 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.contract.rec_name} {self.date.isoformat()}'
+
+    @classmethod
+    def copy(cls, calloffs, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('state', 'planned')
+        default.setdefault('sale', None)
+        return super().copy(calloffs, default=default)
 
     def document_calloff(self):
         return contract_pdf.CallOff(self.date, self.line.description,

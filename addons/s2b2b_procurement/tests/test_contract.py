@@ -491,6 +491,12 @@ class ContractTestCase(unittest.TestCase):
             self.assertEqual(contract.state, 'cancelled')
             with self.assertRaises(ContractError), request_rollback():
                 Contract.delete([contract])
+            copy, = Contract.copy([contract])
+            self.assertEqual(copy.state, 'draft')
+            self.assertNotEqual(copy.number, contract.number)
+            self.assertIsNone(copy.document)
+            self.assertEqual(copy.signatures, ())
+            self.assertEqual(len(copy.lines), 2)
 
     @with_transaction()
     def test_forward_checks(self):
@@ -593,6 +599,11 @@ class ContractTestCase(unittest.TestCase):
             self.assertEqual(line.blanket_agreement_line,
                 sale_agreement.lines[0])
             self.assertEqual(Contract(contract.id).state, 'signed')
+
+            with as_member(data['other'].id):
+                self.assertEqual(CallOff.search([]), [])
+            with as_member(data['supplier'].id):
+                self.assertEqual(len(CallOff.search([])), 3)
 
             # ordered call-offs are kept; the rest ordered early → done
             with self.assertRaises(ContractError), request_rollback():
