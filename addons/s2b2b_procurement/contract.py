@@ -909,7 +909,7 @@ class ContractLine(ModelSQL, ModelView):
         with Transaction().set_context(language='zh_CN'):
             name = Uom(self.uom.id).name
         symbol = self.uom.symbol
-        return f'{name} {symbol}' if symbol and symbol != name else name
+        return f'{name} ({symbol})' if symbol and symbol != name else name
 
     def document_line(self):
         return contract_pdf.Line(self.description, self.quantity,
