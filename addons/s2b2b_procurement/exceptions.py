@@ -63,4 +63,13 @@ class BidContentError(ValidationError):
 
 class BidIntegrityError(BidError):
     "A sealed bid that does not open or match its committed digest"
+class ContractError(UserError):
+    pass
+
+
+class ContractSigningError(ContractError):
+    pass
+
+
+class ContractPasswordError(ContractSigningError):
     pass
