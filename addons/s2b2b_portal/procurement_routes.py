@@ -220,7 +220,9 @@ def lines_editor(rows):
     Line = Pool().get('s2b2b.requirement.line')
     empty = {**{f: '' for f in LINE_FIELDS}, 'specs': {},
         'uom': str(Line.default_uom())}
-    rows = list(rows) + [dict(empty) for _i in range(EMPTY_LINES)]
+    # Room for more lines; one blank row once there are lines
+    rows = list(rows) + [dict(empty)
+        for _i in range(1 if rows else EMPTY_LINES)]
     for row in rows:
         row['spec_fields'] = spec_fields(category_of(row['category']))
     return {'rows': rows, 'categories': listed_categories(),
