@@ -2,7 +2,10 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 from . import (
-    api, catalog_api, catalog_routes, catalog_search_routes, keys, routes)
+    api, catalog_api, catalog_routes, catalog_search_routes, keys,
+    procurement_api, procurement_routes, procurement_supplier_routes,
+    routes)
 
 __all__ = [api, catalog_api, catalog_routes, catalog_search_routes, keys,
+    procurement_api, procurement_routes, procurement_supplier_routes,
     routes]

@@ -38,6 +38,9 @@ SCOPES = [
     ('listings:write', "Create and change own catalog listings"),
     ('catalog:read', "Search the catalog and read favourites"),
     ('favourites:write', "Add and remove favourite listings"),
+    ('procurement:read', "Read requirements, RFQs and quotations"),
+    ('procurement:write',
+        "Create and act on requirements, RFQs, quotations and offers"),
     ]
 TOKEN_PREFIX = 's2b2b'
 PREFIX_BYTES = 6

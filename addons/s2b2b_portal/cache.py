@@ -54,3 +54,27 @@ class Configuration(PageCacheMixin, metaclass=PoolMeta):
 
 class Listing(PageCacheMixin, metaclass=PoolMeta):
     __name__ = 's2b2b.listing'
+
+
+class Requirement(PageCacheMixin, metaclass=PoolMeta):
+    __name__ = 's2b2b.requirement'
+
+
+class Rfq(PageCacheMixin, metaclass=PoolMeta):
+    __name__ = 's2b2b.rfq'
+
+
+class RfqInvitation(PageCacheMixin, metaclass=PoolMeta):
+    __name__ = 's2b2b.rfq.invitation'
+
+
+class Quotation(PageCacheMixin, metaclass=PoolMeta):
+    __name__ = 's2b2b.rfq.quotation'
+
+
+class QuotationLine(PageCacheMixin, metaclass=PoolMeta):
+    __name__ = 's2b2b.rfq.quotation.line'
+
+
+class Offer(PageCacheMixin, metaclass=PoolMeta):
+    __name__ = 's2b2b.rfq.offer'

@@ -4,8 +4,9 @@
 """The OpenAPI 3.1 description of the member API v1, served at
 /<database>/s2b2b/api/v1/openapi.json.
 
-Every route of api.py is described here; tests/test_api.py checks that
-none is missing and that the document is valid.
+Every route of api.py, catalog_api.py and procurement_api.py (the latter
+in procurement_openapi.py) is described here; tests/test_api.py checks
+that none is missing and that the document is valid.
 """
 import copy
 from functools import lru_cache
@@ -45,7 +46,9 @@ ERRORS = {
     '400': ('BadRequest', "Malformed JSON, unknown field or invalid value"),
     '401': ('Unauthorized',
         "Missing, invalid, revoked or expired API key, or terminated member"),
-    '403': ('Forbidden', "The API key lacks the scope of the operation"),
+    '403': ('Forbidden', "The API key lacks the scope of the operation, "
+        "or the member is not of the kind (buyer, supplier) or the key's "
+        "creator lacks the role it needs"),
     '404': ('NotFound', "Unknown record or a record of another member"),
     '409': ('Conflict', "The Idempotency-Key was used for another "
         "request, or the record's state does not allow the operation"),
@@ -53,7 +56,9 @@ ERRORS = {
     '415': ('UnsupportedMediaType',
         "Wrong Content-Type, or a file of a type the operation refuses"),
     '422': ('Unprocessable', "Values the catalog refuses: price tiers, "
-        "specifications, unknown category or unit"),
+        "specifications, unknown category or unit; what the procurement "
+        "rules refuse: a state or deadline that does not allow it, the "
+        "other side's turn, a price"),
     }
 READ_ERRORS = ('400', '401', '403', '404')
 WRITE_ERRORS = READ_ERRORS + ('413', '415')
@@ -823,14 +828,17 @@ def parameters_catalog():
 
 
 def components():
+    from . import procurement_openapi
     scopes = '\n'.join(f'- `{s}`: {label}' for s, label in SCOPES)
     return {
         'securitySchemes': {'bearerAuth': {'type': 'http',
                 'scheme': 'bearer', 'bearerFormat': 's2b2b_<prefix>_<secret>',
                 'description': "A member's API key. Scopes:\n" + scopes}},
         'schemas': {**schema_error(), **schema_member(), **schema_users(),
-            **schema_documents(), **schema_catalog()},
-        'parameters': {**parameters(), **parameters_catalog()},
+            **schema_documents(), **schema_catalog(),
+            **procurement_openapi.schemas()},
+        'parameters': {**parameters(), **parameters_catalog(),
+            **procurement_openapi.parameters()},
         'headers': {'IdempotentReplayed': {'description':
                 "true when the response is the kept one of an "
                 "Idempotency-Key", 'schema': {'const': 'true'}}},
@@ -842,6 +850,8 @@ def components():
 
 @lru_cache(maxsize=16)
 def _document(server_url):
+    # Imported here: it builds on the helpers of this module
+    from . import procurement_openapi
     return {
         'openapi': '3.1.0',
         'info': {'title': "S2B2B Member API", 'version': VERSION,
@@ -850,9 +860,10 @@ def _document(server_url):
         'security': [{'bearerAuth': []}],
         'tags': [{'name': n} for n in [
                 'Member', 'Users', 'Documents', 'Listings', 'Catalog',
-                'Platform']],
+                'Procurement', 'Platform']],
         'paths': {**paths_public(), **paths_member(), **paths_users(),
-            **paths_documents(), **paths_listings(), **paths_catalog()},
+            **paths_documents(), **paths_listings(), **paths_catalog(),
+            **procurement_openapi.paths()},
         'components': components(),
         }
 
