@@ -83,7 +83,6 @@ class Alert(Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
-        cls.__access__.add('member')
 
     @classmethod
     def default_state(cls):

@@ -82,10 +82,11 @@ def check_member(web_user, member, roles, record):
 def check_state(records, states, action):
     for record in records:
         if record.state not in states:
+            selection = record.fields_get(['state'])['state']['selection']
             raise OrderStateError(gettext(
                     's2b2b_procurement.msg_order_state',
-                    record=record.rec_name, state=record.state_string,
-                    action=action))
+                    record=record.rec_name, action=action,
+                    state=dict(selection).get(record.state, record.state)))
 
 
 def log(event, records, member, data=None):
@@ -631,6 +632,19 @@ class SaleLine(metaclass=PoolMeta):
         Listing.s2b2b_release(quantities)
         cls.write(lines, {'s2b2b_reserved': 0})
 
+    @classmethod
+    def s2b2b_ignore_cancelled(cls, lines):
+        "The cancelled moves of cancelled lines are no shipment exception"
+        to_write = []
+        for line in lines:
+            skips = set(line.moves_ignored) | set(line.moves_recreated)
+            moves = [m.id for m in line.moves
+                if m.state == 'cancelled' and m not in skips]
+            if moves:
+                to_write.extend(([line], {'moves_ignored': [('add', moves)]}))
+        if to_write:
+            cls.write(*to_write)
+
 
 class Purchase(metaclass=PoolMeta):
     __name__ = 'purchase.purchase'
@@ -747,7 +761,11 @@ class Purchase(metaclass=PoolMeta):
         Request.update_state(requests)
         lines = [l for r in requests for l in r.sale_lines]
         SaleLine.s2b2b_release(lines)
-        Sale.process(list({l.sale for l in lines}))
+        sales = list({l.sale for l in lines})
+        # Processing cancels the lines' moves waiting for supply
+        Sale.process(sales)
+        SaleLine.s2b2b_ignore_cancelled(SaleLine.browse(lines))
+        Sale.process(sales)
 
     @classmethod
     def _s2b2b_notify_buyer(cls, purchases, kind, message, **variables):

@@ -4,8 +4,10 @@
 """Order stories at the model level: intake, approval, supplier
 confirmation or rejection, shipments (partial too), receipt, invoices
 and the platform's margin, tenant isolation."""
+import datetime as dt
 import unittest
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.modules.s2b2b_platform.exceptions import RecordNotFound
 from trytond.modules.s2b2b_platform.tenant import as_member, get_record
@@ -111,8 +113,7 @@ class OrderTestCase(unittest.TestCase):
             self.assertEqual(shipment_a.state, 'waiting')
             self.assertEqual(shipment_a.s2b2b_buyer, data.buyer)
             self.assertEqual(shipment_b.s2b2b_promised_date,
-                pool.get('ir.date').today()
-                + __import__('datetime').timedelta(days=5))
+                pool.get('ir.date').today() + dt.timedelta(days=5))
 
             for shipment, user in [(shipment_a, data.sales_a),
                     (shipment_b, data.sales_b)]:
@@ -144,3 +145,374 @@ class OrderTestCase(unittest.TestCase):
             self.assertEqual(expense, amount(12350))
             self.assertEqual(revenue - expense, amount(650))
             self.assertEqual(sale.state, 'processing')
+
+    def _count(self, model):
+        return Pool().get(model).search([], count=True)
+
+    def _assert_refused(self, data, lines, exception, **kwargs):
+        "The order is refused with exception and nothing is written"
+        Listing = Pool().get('s2b2b.listing')
+        listings = Listing.search([])
+        stock = {l.id: l.available_quantity for l in listings}
+        counts = {m: self._count(m) for m in [
+                'sale.sale', 'sale.line', 's2b2b.event', 'ir.queue']}
+        with self.assertRaises(exception) as context, request_rollback():
+            order(data, lines, **kwargs)
+        self.assertEqual(
+            {m: self._count(m) for m in counts}, counts)
+        self.assertEqual({l.id: l.available_quantity
+                for l in Listing.browse(listings)}, stock)
+        return str(context.exception)
+
+    @with_transaction()
+    def test_validation_failures(self):
+        "Each bad line is refused with a clear error, nothing changed"
+        pool = Pool()
+        Listing = pool.get('s2b2b.listing')
+        Member = pool.get('s2b2b.member')
+        today = pool.get('ir.date').today()
+        with platform():
+            data = members()
+            cement = data.catalog.cement
+            ok = listing(data.supplier_a, cement, name="好水泥")
+            cases = {
+                'moq': (ok, 5),
+                'multiple': (ok, 12),
+                'stock': (ok, 105),
+                'quantity': (ok, 0),
+                'not_published': (listing(data.supplier_a, cement,
+                        name="下架水泥", state='delisted'), 10),
+                'draft': (listing(data.supplier_a, cement,
+                        name="草稿水泥", state='draft'), 10),
+                'not_yet_valid': (listing(data.supplier_a, cement,
+                        name="未来水泥",
+                        valid_from=today + dt.timedelta(days=3)), 10),
+                'expired': (listing(data.supplier_a, cement,
+                        name="过期水泥", valid_from=today
+                        - dt.timedelta(days=30),
+                        valid_to=today - dt.timedelta(days=1)), 10),
+                'no_price': (listing(data.supplier_a, cement,
+                        name="高起订水泥", moq=1, order_multiple=1), 5),
+                }
+            supplier_c = listing(data.supplier_b, cement, name="停牌水泥")
+            for code, (record, quantity) in cases.items():
+                with self.subTest(code=code):
+                    message = self._assert_refused(data, [
+                            {'listing': record.id, 'quantity': quantity}],
+                        OrderValidationError)
+                    self.assertIn(record.name, message)
+            # Every problem of every line in one error
+            message = self._assert_refused(data, [
+                    {'listing': ok.id, 'quantity': 5},
+                    {'listing': cases['expired'][0].id, 'quantity': 10}],
+                OrderValidationError)
+            self.assertIn("好水泥", message)
+            self.assertIn("过期水泥", message)
+            # Lines of one listing share its stock
+            self._assert_refused(data, [
+                    {'listing': ok.id, 'quantity': 60},
+                    {'listing': ok.id, 'quantity': 50}],
+                OrderValidationError)
+            Member.write([data.supplier_b], {'reason': "资质过期"})
+            Member.suspend([data.supplier_b])
+            self._assert_refused(data, [
+                    {'listing': supplier_c.id, 'quantity': 10}],
+                OrderValidationError)
+            self.assertTrue(Listing(ok.id).available_quantity, 100)
+
+    @with_transaction()
+    def test_bad_requests(self):
+        "Orders of unapproved buyers, by the wrong people or to others"
+        pool = Pool()
+        Member = pool.get('s2b2b.member')
+        Address = pool.get('party.address')
+        with platform():
+            data = members()
+            cement = data.catalog.cement
+            ok = listing(data.supplier_a, cement)
+            line = [{'listing': ok.id, 'quantity': 10}]
+            self._assert_refused(data, [], OrderValidationError)
+            # A sales user of the buyer may not order
+            self._assert_refused(data, line, OrderAccessError,
+                user=data.buyer.web_users[0].__class__.search([
+                        ('s2b2b_member', '=', data.buyer.id),
+                        ('s2b2b_roles', 'in', ['approver'])])[0])
+            # Another member's user may not order for the buyer
+            Sale = pool.get('sale.sale')
+            with self.assertRaises(OrderAccessError), request_rollback():
+                Sale.s2b2b_order(data.buyer, line,
+                    requested_by=data.purchaser_b)
+            # A supplier cannot order, nor a buyer not yet approved
+            with self.assertRaises(OrderAccessError), request_rollback():
+                Sale.s2b2b_order(data.supplier_a, line)
+            Member.write([data.buyer_b], {'reason': "欠款"})
+            Member.suspend([data.buyer_b])
+            self._assert_refused(data, line, OrderAccessError,
+                user=data.purchaser_b)
+            # Deliveries go to the buyer's own addresses
+            other, = data.supplier_a.party.addresses
+            self._assert_refused(data, line, OrderValidationError,
+                delivery=other.id)
+            Address.delete(list(data.buyer.party.addresses))
+            self._assert_refused(data, line, OrderValidationError)
+
+    @with_transaction()
+    def test_stock_taken_meanwhile(self):
+        "The conditional update refuses stock another order took"
+        pool = Pool()
+        Listing = pool.get('s2b2b.listing')
+        with platform():
+            data = members()
+            ok = listing(data.supplier_a, data.catalog.cement, available=30)
+            snapshot = Listing.s2b2b_snapshot
+
+            def stale(self):
+                "What was read before another order took the stock"
+                return snapshot(self).__class__(
+                    **{**snapshot(self).__dict__, 'available': 1000})
+            with patch.object(Listing, 's2b2b_snapshot', stale):
+                self._assert_refused(data, [
+                        {'listing': ok.id, 'quantity': 40}], StockShortError)
+            sale = order(data, [{'listing': ok.id, 'quantity': 30}])
+            self.assertEqual(Listing(ok.id).available_quantity, 0)
+            self.assertFalse(Listing(ok.id).in_stock)
+            self.assertTrue(Listing(ok.id).low_stock_alerted)
+            self.assertEqual(sale.lines[0].s2b2b_reserved, 30)
+
+    @with_transaction()
+    def test_approval(self):
+        "Above the buyer's limit an approver decides"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Member = pool.get('s2b2b.member')
+        Listing = pool.get('s2b2b.listing')
+        with platform():
+            data = members()
+            Member.write([data.buyer], {'approval_limit': Decimal(5000)})
+            ok = listing(data.supplier_a, data.catalog.cement)
+            small = order(data, [{'listing': ok.id, 'quantity': 10}])
+            self.assertIsNone(small.s2b2b_approval)
+            big = order(data, [{'listing': ok.id, 'quantity': 20}])
+            other = order(data, [{'listing': ok.id, 'quantity': 15}])
+            self.assertEqual(big.s2b2b_approval, 'waiting')
+            self.assertEqual(Listing(ok.id).available_quantity, 55)
+            drain_queue()
+            self.assertEqual(small.state, 'processing')
+            self.assertEqual(big.state, 'draft')
+            self.assertFalse(big.s2b2b_purchases)
+
+            for user in [data.purchaser, data.sales_a]:
+                with self.subTest(user=user.email), \
+                        self.assertRaises(OrderAccessError), \
+                        request_rollback():
+                    with as_member(user.s2b2b_member.id):
+                        Sale.s2b2b_approve([big], user)
+            with as_member(data.buyer.id):
+                Sale.s2b2b_approve([big], data.approver)
+                with self.assertRaises(OrderStateError), request_rollback():
+                    Sale.s2b2b_approve([big], data.approver)
+                with self.assertRaises(OrderStateError), request_rollback():
+                    Sale.s2b2b_refuse([other], data.approver, "  ")
+                Sale.s2b2b_refuse([other], data.approver, "预算不足")
+            drain_queue()
+            self.assertEqual(big.s2b2b_approval, 'approved')
+            self.assertEqual(big.s2b2b_approved_by, data.approver)
+            self.assertEqual(big.state, 'processing')
+            self.assertEqual(len(big.s2b2b_purchases), 1)
+            self.assertEqual(other.state, 'cancelled')
+            self.assertEqual(other.s2b2b_refusal_reason, "预算不足")
+            self.assertEqual(other.lines[0].s2b2b_reserved, 0)
+            self.assertEqual(Listing(ok.id).available_quantity, 70)
+
+    @with_transaction()
+    def test_supplier_rejects(self):
+        "A supplier rejects: its part is cancelled, stock back, buyer told"
+        pool = Pool()
+        Purchase = pool.get('purchase.purchase')
+        Listing = pool.get('s2b2b.listing')
+        Notification = pool.get('s2b2b.notification')
+        with platform():
+            data = members()
+            a, b = self._listings(data)
+            sale = order(data, [
+                    {'listing': a.id, 'quantity': 20},
+                    {'listing': b.id, 'quantity': 10}])
+            drain_queue()
+            purchase_a, purchase_b = purchases_of(sale)
+            with as_member(data.supplier_b.id):
+                # The other supplier's order is not found, not rejectable
+                with self.assertRaises(RecordNotFound):
+                    get_record('purchase.purchase', purchase_a.id)
+                with self.assertRaises(OrderAccessError), request_rollback():
+                    Purchase.s2b2b_reject(
+                        [purchase_a], data.sales_b, "没货")
+                with self.assertRaises(OrderStateError), request_rollback():
+                    Purchase.s2b2b_reject([purchase_b], data.sales_b, "")
+                Purchase.s2b2b_reject([purchase_b], data.sales_b, "停产")
+            drain_queue()
+            self.assertEqual(purchase_b.state, 'cancelled')
+            self.assertEqual(purchase_b.s2b2b_reject_reason, "停产")
+            self.assertEqual(Listing(b.id).available_quantity, 50)
+            self.assertEqual(Listing(a.id).available_quantity, 80)
+            line_a, line_b = sale.lines
+            self.assertEqual(line_b.supply_state, 'cancelled')
+            self.assertEqual(line_b.s2b2b_reserved, 0)
+            self.assertEqual(line_a.s2b2b_reserved, 20)
+            told, = Notification.search([
+                    ('member', '=', data.buyer.id),
+                    ('kind', '=', 'order.rejected')])
+            self.assertIn("停产", told.body)
+            self.assertEqual(purchase_a.state, 'quotation')
+            with as_member(data.supplier_a.id):
+                Purchase.s2b2b_confirm([purchase_a], data.sales_a)
+                with self.assertRaises(OrderStateError), request_rollback():
+                    Purchase.s2b2b_reject([purchase_a], data.sales_a, "晚了")
+            drain_queue()
+            self.assertEqual(sale.state, 'processing')
+            self.assertNotEqual(sale.shipment_state, 'exception')
+
+    @with_transaction()
+    def test_partial_shipment(self):
+        "Ship part, receive and invoice it; then the rest"
+        pool = Pool()
+        Purchase = pool.get('purchase.purchase')
+        Shipment = pool.get('stock.shipment.drop')
+        with platform():
+            data = members()
+            a, _ = self._listings(data)
+            sale = order(data, [{'listing': a.id, 'quantity': 20}])
+            drain_queue()
+            purchase, = sale.s2b2b_purchases
+            with as_member(data.supplier_a.id):
+                Purchase.s2b2b_confirm([purchase], data.sales_a)
+            drain_queue()
+            shipment, = purchase.drop_shipments
+            move, = shipment.supplier_moves
+            with as_member(data.supplier_a.id):
+                for quantities in [{move.id: 25}, {move.id: -1},
+                        {move.id: 0}]:
+                    with self.subTest(quantities=quantities), \
+                            self.assertRaises(ShipmentQuantityError), \
+                            request_rollback():
+                        Shipment.s2b2b_ship([shipment], data.sales_a,
+                            "顺丰", "SF1", quantities)
+                with self.assertRaises(ShipmentQuantityError), \
+                        request_rollback():
+                    Shipment.s2b2b_ship([shipment], data.sales_a, "", "")
+                first, = Shipment.s2b2b_ship([shipment], data.sales_a,
+                    "顺丰", "SF1", {move.id: 12})
+            drain_queue()
+            self.assertEqual(first.state, 'shipped')
+            self.assertEqual([m.quantity for m in first.supplier_moves], [12])
+            self.assertEqual([m.quantity for m in first.customer_moves], [12])
+            rest, = [s for s in purchase.drop_shipments if s != first]
+            self.assertEqual(rest.state, 'waiting')
+            self.assertEqual([m.quantity for m in rest.supplier_moves], [8])
+            self.assertEqual([m.quantity for m in rest.customer_moves], [8])
+            self.assertEqual(rest.s2b2b_supplier, data.supplier_a)
+            self.assertFalse(rest.s2b2b_tracking_number)
+
+            with as_member(data.buyer.id):
+                with self.assertRaises(OrderStateError), request_rollback():
+                    Shipment.s2b2b_receive([rest], data.purchaser)
+                Shipment.s2b2b_receive([first], data.purchaser)
+            drain_queue()
+            invoice, = sale.invoices
+            self.assertEqual(invoice.state, 'posted')
+            self.assertEqual(invoice.total_amount, amount(6000))
+            supplier_invoice, = purchase.invoices
+            self.assertEqual(supplier_invoice.total_amount, amount(5700))
+
+            with as_member(data.supplier_a.id):
+                Shipment.s2b2b_ship([rest], data.sales_a, "顺丰", "SF2")
+            with as_member(data.buyer.id):
+                Shipment.s2b2b_receive([rest], data.purchaser)
+            drain_queue()
+            self.assertEqual(
+                sorted(i.total_amount for i in sale.invoices),
+                [amount(4000), amount(6000)])
+            self.assertEqual(
+                [i.state for i in sale.invoices], ['posted', 'posted'])
+            self.assertEqual(
+                sorted(i.total_amount for i in purchase.invoices),
+                [amount(3800), amount(5700)])
+            self.assertEqual(purchase.state, 'processing')
+
+    @with_transaction()
+    def test_tenant_isolation(self):
+        "Members see only their documents and never the other side's price"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Purchase = pool.get('purchase.purchase')
+        Shipment = pool.get('stock.shipment.drop')
+        Move = pool.get('stock.move')
+        Invoice = pool.get('account.invoice')
+        with platform():
+            data = members()
+            a, b = self._listings(data)
+            sale = order(data, [
+                    {'listing': a.id, 'quantity': 20},
+                    {'listing': b.id, 'quantity': 10}])
+            other = order(data, [{'listing': a.id, 'quantity': 10}],
+                user=data.purchaser_b)
+            drain_queue()
+            purchase_a, purchase_b = purchases_of(sale)
+            with as_member(data.supplier_a.id):
+                Purchase.s2b2b_confirm([purchase_a], data.sales_a)
+            drain_queue()
+            shipment, = purchase_a.drop_shipments
+            with as_member(data.supplier_a.id):
+                Shipment.s2b2b_ship([shipment], data.sales_a, "顺丰", "SF1")
+            with as_member(data.buyer.id):
+                Shipment.s2b2b_receive([shipment], data.purchaser)
+            drain_queue()
+
+            with as_member(data.buyer.id):
+                self.assertEqual(Sale.search([]), [sale])
+                self.assertEqual(Purchase.search([]), [])
+                with self.assertRaises(RecordNotFound):
+                    get_record('sale.sale', other.id)
+                with self.assertRaises(RecordNotFound):
+                    get_record('purchase.purchase', purchase_a.id)
+                # Attribute access reads without access checks: members
+                # read through search and read, as the portal does
+                seen, = Shipment.read([get_record(
+                            'stock.shipment.drop', shipment.id).id],
+                    ['supplier_moves', 'customer_moves'])
+                self.assertEqual(seen['supplier_moves'], ())
+                self.assertEqual(len(seen['customer_moves']), 1)
+                self.assertEqual(
+                    {m.unit_price for m in Move.search([])},
+                    {Decimal('500')})
+                self.assertEqual(
+                    [i.type for i in Invoice.search([])], ['out'])
+                with self.assertRaises(OrderAccessError), request_rollback():
+                    Purchase.s2b2b_confirm([purchase_b], data.purchaser)
+            with as_member(data.buyer_b.id):
+                self.assertEqual(Sale.search([]), [other])
+                self.assertEqual(Shipment.search([]), [])
+                self.assertEqual(Invoice.search([]), [])
+            with as_member(data.supplier_a.id):
+                self.assertEqual(Sale.search([]), [])
+                self.assertEqual(
+                    {p.s2b2b_sale.id for p in Purchase.search([])},
+                    {sale.id, other.id})
+                with self.assertRaises(RecordNotFound):
+                    get_record('sale.sale', sale.id)
+                seen, = Shipment.read([shipment.id],
+                    ['supplier_moves', 'customer_moves'])
+                self.assertEqual(seen['customer_moves'], ())
+                self.assertEqual(len(seen['supplier_moves']), 1)
+                self.assertEqual(
+                    {m.unit_price for m in Move.search([])},
+                    {Decimal('475')})
+                self.assertEqual(
+                    [i.type for i in Invoice.search([])], ['in'])
+            with as_member(data.supplier_b.id):
+                self.assertEqual(Purchase.search([]), [purchase_b])
+                self.assertEqual(Shipment.search([]), [])
+                with self.assertRaises(OrderAccessError), request_rollback():
+                    Shipment.s2b2b_receive([shipment], data.sales_b)
+            with as_member(data.buyer_b.id):
+                with self.assertRaises(OrderAccessError), request_rollback():
+                    Shipment.s2b2b_receive([shipment], data.purchaser_b)
