@@ -11,6 +11,9 @@ late confirmations, late shipments and RFQ deadlines, and resolves the
 alerts whose cause has gone."""
 import datetime as dt
 import logging
+import time
+
+from sql.operators import Equal
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -18,8 +21,6 @@ from trytond.model import (
 from trytond.model.exceptions import SQLConstraintError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from sql.operators import Equal
-
 from trytond.transaction import Transaction, without_check_access
 
 from . import ordering
@@ -261,19 +262,27 @@ def _unique(values):
     return list({_key(v): v for v in values}.values())
 
 
-def _raise_later(database_name, values, language):
+def _raise_later(database_name, values, language, retry=5):
     "Raise alerts in a new transaction; the records may have gone"
+    from trytond import backend
     pool = Pool(database_name)
-    try:
-        with Transaction(new=True).start(database_name, 0,
-                context={'language': language}):
-            Alert = pool.get('s2b2b.alert')
-            Alert.raise_(_existing(values))
-    except SQLConstraintError:
-        # Another transaction raised the same alert at the same time
-        logger.info("alert raised concurrently: %s", values)
-    except Exception:
-        logger.exception("could not raise alerts %s", values)
+    for count in range(retry + 1):
+        try:
+            with Transaction(new=True).start(database_name, 0,
+                    context={'language': language}):
+                Alert = pool.get('s2b2b.alert')
+                Alert.raise_(_existing(values))
+            return
+        except SQLConstraintError:
+            # Another transaction raised the same alert at the same time
+            logger.info("alert raised concurrently: %s", values)
+            return
+        except backend.DatabaseOperationalError:
+            # Another transaction counted an occurrence at the same time
+            time.sleep(0.02 * (count + 1))
+        except Exception:
+            logger.exception("could not raise alerts %s", values)
+            return
 
 
 def _existing(values):

@@ -324,6 +324,8 @@ class Sale(metaclass=PoolMeta):
                     l.unit_price is not None) for l in lines],
             today, currency=company.currency.id)
         if problems:
+            cls._s2b2b_alert_short(buyer, lines,
+                {lines[i].listing for i, code in problems if code == 'stock'})
             raise OrderValidationError(gettext(
                     's2b2b_procurement.msg_order_invalid',
                     problems='\n'.join(
@@ -337,18 +339,26 @@ class Sale(metaclass=PoolMeta):
         pass
 
     @classmethod
+    def _s2b2b_alert_short(cls, buyer, lines, listings):
+        "Tell the suppliers a buyer wanted more than their stock"
+        Alert = Pool().get('s2b2b.alert')
+        if not listings:
+            return
+        quantities = ordering.quantities_by_listing(
+            (l.listing.id, l.quantity) for l in lines)
+        Alert.raise_after_rollback([
+                _stock_short_alert(l, quantities[l.id], buyer)
+                for l in listings])
+
+    @classmethod
     def _s2b2b_reserve(cls, buyer, lines):
-        pool = Pool()
-        Listing = pool.get('s2b2b.listing')
-        Alert = pool.get('s2b2b.alert')
+        Listing = Pool().get('s2b2b.listing')
         quantities = ordering.quantities_by_listing(
             (l.listing.id, l.quantity) for l in lines)
         short = Listing.s2b2b_reserve(quantities)
         if short:
             short = Listing.browse(short)
-            Alert.raise_after_rollback([
-                    _stock_short_alert(l, quantities[l.id], buyer)
-                    for l in short])
+            cls._s2b2b_alert_short(buyer, lines, short)
             raise StockShortError(gettext(
                     's2b2b_procurement.msg_order_stock_short',
                     listings=', '.join(l.rec_name for l in short)))
