@@ -562,7 +562,8 @@ def _sale_line(line):
         type='line', product=listing.product, unit=listing.uom,
         quantity=line.quantity, unit_price=price, taxes=[],
         description=listing.rec_name, s2b2b_listing=listing,
-        s2b2b_reserved=line.quantity, s2b2b_origin=line.origin)
+        s2b2b_reserved=line.quantity, s2b2b_origin=line.origin,
+        s2b2b_delivery_date=line.delivery_date)
 
 
 def _sale_data(sale):
@@ -606,6 +607,10 @@ class SaleLine(metaclass=PoolMeta):
     s2b2b_origin = fields.Reference(
         "Order Origin", selection='get_s2b2b_origins', readonly=True,
         help="What the line was ordered from, e.g. a contract line.")
+    s2b2b_delivery_date = fields.Date(
+        "Requested Date", readonly=True,
+        help="The date the buyer wants the goods shipped by, when later "
+        "than the listing's lead time allows.")
 
     @classmethod
     def __setup__(cls):
@@ -614,6 +619,12 @@ class SaleLine(metaclass=PoolMeta):
         cls._sql_indexes.add(
             Index(t, (t.s2b2b_listing, Index.Equality()),
                 where=t.s2b2b_listing != None))  # noqa: E711
+
+    @property
+    def s2b2b_purchase_line(self):
+        "The supplier's purchase line of the order line"
+        request = self.purchase_request
+        return request.purchase_line if request else None
 
     @classmethod
     def _get_s2b2b_origins(cls):
@@ -758,17 +769,23 @@ class Purchase(metaclass=PoolMeta):
         check_state(purchases, {'quotation'}, action)
 
     @classmethod
-    def _s2b2b_cancel_sale_lines(cls, purchases):
+    def _s2b2b_cancel_requests(cls, purchases):
         """The requests of cancelled purchases are not supplied again: the
-        sale lines are cancelled, their stock released"""
-        pool = Pool()
-        Request = pool.get('purchase.request')
-        Sale = pool.get('sale.sale')
-        SaleLine = pool.get('sale.line')
+        sale lines' supply is cancelled; return the requests"""
+        Request = Pool().get('purchase.request')
         requests = [r for p in purchases for l in p.lines
             for r in l.requests]
         Request.write(requests, {'exception_ignored': True})
         Request.update_state(requests)
+        return requests
+
+    @classmethod
+    def _s2b2b_cancel_sale_lines(cls, purchases):
+        "The sale lines of cancelled purchases: cancelled, stock released"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        SaleLine = pool.get('sale.line')
+        requests = cls._s2b2b_cancel_requests(purchases)
         lines = [l for r in requests for l in r.sale_lines]
         SaleLine.s2b2b_release(lines)
         sales = list({l.sale for l in lines})
@@ -789,14 +806,16 @@ class Purchase(metaclass=PoolMeta):
         shipment = super().create_drop_shipment()
         if self.s2b2b_supplier:
             today = Pool().get('ir.date').today()
-            lead_time = max((l.s2b2b_sale_line.s2b2b_listing.lead_time
-                    for l in self.lines
-                    if l.s2b2b_sale_line and l.s2b2b_sale_line.s2b2b_listing),
-                default=0)
+            lines = [l.s2b2b_sale_line for l in self.lines
+                if l.s2b2b_sale_line and l.s2b2b_sale_line.s2b2b_listing]
+            lead_time = max(
+                (l.s2b2b_listing.lead_time for l in lines), default=0)
             shipment.s2b2b_supplier = self.s2b2b_supplier
             shipment.s2b2b_buyer = self.s2b2b_sale.s2b2b_buyer
-            shipment.s2b2b_promised_date = ordering.promised_date(
-                today, lead_time)
+            shipment.s2b2b_promised_date = max(
+                [ordering.promised_date(today, lead_time)]
+                + [l.s2b2b_delivery_date for l in lines
+                    if l.s2b2b_delivery_date])
             shipment.planned_date = shipment.s2b2b_promised_date
         return shipment
 

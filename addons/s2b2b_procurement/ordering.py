@@ -9,7 +9,7 @@ Problems are codes (strings); the module turns them into translated
 messages (``msg_order_problem_<code>``)."""
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from trytond.modules.s2b2b_catalog import pricing
@@ -40,12 +40,13 @@ class ListingSnapshot:
 class OrderLine:
     """A line asked for: a listing and a quantity; unit_price is given only
     when agreed beforehand (a signed contract), origin is what the line
-    comes from (e.g. a contract line)"""
+    comes from (e.g. a contract line), delivery_date when the buyer wants
+    it shipped later than the lead time allows"""
     listing: object
     quantity: float
     unit_price: Decimal = None
     origin: object = None
-    extra: dict = field(default_factory=dict)
+    delivery_date: dt.date = None
 
 
 def line_problems(listing, quantity, date, currency=None, priced=False,
@@ -159,10 +160,10 @@ def ship_plan(moves, quantities):
 
 
 def change_problem(quantity, shipped, new_quantity, new_date, today,
-        moq=None, multiple=None):
+        moq=None, multiple=None, available=None):
     """Why a change of a line (to new_quantity and/or new_date) cannot be
-    asked for, or None: shipped lines, nothing changed, quantities below
-    what left or off the listing's rules, dates in the past"""
+    asked for, or None: shipped lines, nothing changed, quantities off the
+    listing's rules or above its stock, dates in the past"""
     if shipped:
         return 'shipped'
     if new_quantity is None and new_date is None:
@@ -172,6 +173,9 @@ def change_problem(quantity, shipped, new_quantity, new_date, today,
             return 'quantity'
         if problem := pricing.quantity_problem(new_quantity, moq, multiple):
             return problem
+        if (available is not None
+                and new_quantity - quantity > available):
+            return 'stock'
     if new_date is not None and new_date < today:
         return 'date'
     return None

@@ -10,6 +10,7 @@ from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.currency.tests import create_currency
 from trytond.modules.s2b2b_catalog.tests.tools import (
     create_catalog, create_listing)
+from trytond.modules.s2b2b_platform.tenant import as_member
 from trytond.modules.s2b2b_platform.tests.tools import (
     create_document_types, create_member)
 from trytond.modules.s2b2b_procurement import accounting
@@ -87,3 +88,60 @@ def drain_queue():
 
 def amount(value):
     return Decimal(value).quantize(Decimal('0.01'))
+
+
+def order(data, lines, user=None, **kwargs):
+    "Place an order of the buyer as its purchaser, in the portal"
+    Sale = Pool().get('sale.sale')
+    user = user or data.purchaser
+    with as_member(user.s2b2b_member.id):
+        return Sale.s2b2b_order(user.s2b2b_member, lines,
+            requested_by=user, **kwargs)
+
+
+def purchases_of(sale):
+    return sorted(sale.s2b2b_purchases, key=lambda p: p.id)
+
+
+def account_balance(company, kind):
+    "Credit less debit of the company's accounts of a kind (revenue...)"
+    pool = Pool()
+    Line = pool.get('account.move.line')
+    lines = Line.search([
+            ('account.company', '=', company.id),
+            (f'account.type.{kind}', '=', True),
+            ('move.state', '=', 'posted'),
+            ])
+    return sum((l.credit - l.debit for l in lines), Decimal(0))
+
+
+def confirm(data, purchases, user=None):
+    "The supplier confirms its orders in the portal; the queue runs"
+    Purchase = Pool().get('purchase.purchase')
+    for purchase in purchases:
+        user = user or {data.supplier_a: data.sales_a,
+            data.supplier_b: data.sales_b}[purchase.s2b2b_supplier]
+        with as_member(user.s2b2b_member.id):
+            Purchase.s2b2b_confirm([purchase], user)
+    drain_queue()
+
+
+def ship(data, shipments, quantities=None):
+    "The suppliers ship in full (or the quantities); the queue runs"
+    Shipment = Pool().get('stock.shipment.drop')
+    for shipment in shipments:
+        user = {data.supplier_a: data.sales_a,
+            data.supplier_b: data.sales_b}[shipment.s2b2b_supplier]
+        with as_member(user.s2b2b_member.id):
+            Shipment.s2b2b_ship([shipment], user, "顺丰速运", "SF0001",
+                quantities)
+    drain_queue()
+
+
+def receive(data, shipments, user=None):
+    "The buyer confirms receipt; the queue posts the invoices"
+    Shipment = Pool().get('stock.shipment.drop')
+    user = user or data.purchaser
+    with as_member(user.s2b2b_member.id):
+        Shipment.s2b2b_receive(shipments, user)
+    drain_queue()

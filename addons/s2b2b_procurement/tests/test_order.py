@@ -16,37 +16,13 @@ from trytond.modules.s2b2b_procurement.exceptions import (
     OrderAccessError, OrderStateError, OrderValidationError,
     ShipmentQuantityError, StockShortError)
 from trytond.modules.s2b2b_procurement.tests.order_tools import (
-    amount, drain_queue, listing, members, platform)
+    account_balance, amount, drain_queue, listing, members, order, platform,
+    purchases_of)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 
 MODULE = 's2b2b_procurement'
-
-
-def order(data, lines, user=None, **kwargs):
-    "Place an order of the buyer as its purchaser, in the portal"
-    Sale = Pool().get('sale.sale')
-    user = user or data.purchaser
-    with as_member(user.s2b2b_member.id):
-        return Sale.s2b2b_order(user.s2b2b_member, lines,
-            requested_by=user, **kwargs)
-
-
-def purchases_of(sale):
-    return sorted(sale.s2b2b_purchases, key=lambda p: p.id)
-
-
-def account_balance(company, kind):
-    "Credit less debit of the company's accounts of a kind (revenue...)"
-    pool = Pool()
-    Line = pool.get('account.move.line')
-    lines = Line.search([
-            ('account.company', '=', company.id),
-            (f'account.type.{kind}', '=', True),
-            ('move.state', '=', 'posted'),
-            ])
-    return sum((l.credit - l.debit for l in lines), Decimal(0))
 
 
 class OrderTestCase(unittest.TestCase):

@@ -15,6 +15,7 @@ import time
 import unittest
 
 from trytond import backend
+from trytond.i18n import gettext
 from trytond.modules.s2b2b_platform.tests.tools import create_member
 from trytond.modules.s2b2b_procurement.exceptions import (
     OrderValidationError, StockShortError)
@@ -124,9 +125,12 @@ class CommittedOrderTestCase(unittest.TestCase):
     def test_stock_short_alert(self):
         "A failed order leaves its stock-short alert, raised once"
         listing_id = self._new_listing(5)
-        for exception in [OrderValidationError, OrderValidationError]:
-            with self.assertRaises(exception):
+        for _ in range(2):
+            with self.assertRaises(OrderValidationError) as context:
                 self._order(listing_id, 10)
+            self.assertTrue(
+                self._only_stock(context.exception, listing_id, 10),
+                str(context.exception))
         self.assertEqual(self._alerts(listing_id),
             [('stock_short', 'open', 2, self.supplier)])
 
@@ -191,8 +195,12 @@ class CommittedOrderTestCase(unittest.TestCase):
         for count in range(100):
             try:
                 self._order(listing_id, 1, buyer=buyer, user=user)
-            except (StockShortError, OrderValidationError):
+            except StockShortError:
                 results.append('short')
+            except OrderValidationError as error:
+                # Read after the stock was gone: the stock problem only
+                results.append('short' if self._only_stock(error, listing_id)
+                    else str(error))
             except backend.DatabaseOperationalError:
                 time.sleep(random.uniform(0, 0.02 * count))
                 continue
@@ -202,6 +210,17 @@ class CommittedOrderTestCase(unittest.TestCase):
                 results.append('ordered')
             return
         results.append('gave up')
+
+    def _only_stock(self, error, listing_id, quantity=1):
+        "The order was refused for the listing's stock and nothing else"
+        def stock_message():
+            Listing = Pool().get('s2b2b.listing')
+            listing = Listing(listing_id)
+            return gettext('s2b2b_procurement.msg_order_invalid',
+                problems=gettext('s2b2b_procurement.msg_order_problem_stock',
+                    listing=listing.rec_name, quantity=f'{quantity:g}',
+                    available=f'{listing.available_quantity:g}'))
+        return error.message == committed(stock_message)
 
     def _child(self, listing_id, quantity, die_inside):
         args = {'db': DB_NAME, 'context': self.context, 'buyer': self.buyer,

@@ -159,6 +159,14 @@ class ChangeReturnTestCase(unittest.TestCase):
                 self.assertEqual(
                     ordering.change_problem(*args, today=TODAY), expected)
 
+    def test_change_within_stock(self):
+        self.assertIsNone(ordering.change_problem(
+                20, 0, 30, None, TODAY, available=10))
+        self.assertEqual(ordering.change_problem(
+                20, 0, 35, None, TODAY, available=10), 'stock')
+        self.assertIsNone(ordering.change_problem(
+                20, 0, 5, None, TODAY, available=0))
+
     def test_change_follows_listing_rules(self):
         self.assertEqual(ordering.change_problem(
                 20, 0, 5, None, TODAY, moq=10, multiple=5), 'moq')
