@@ -47,6 +47,9 @@ class Alert(Workflow, ModelSQL, ModelView):
     resource = fields.Reference(
         "Resource", selection='get_resources', required=True, readonly=True)
     message = fields.Text("Message", readonly=True)
+    quantity = fields.Float("Quantity", readonly=True,
+        states={'invisible': Eval('kind') != 'stock_short'},
+        help="The largest quantity asked of a listing short of stock.")
     occurrences = fields.Integer("Occurrences", readonly=True,
         help="How many times the alert was raised while open.")
     last_raised = fields.DateTime("Last Raised", readonly=True)
@@ -118,12 +121,17 @@ class Alert(Workflow, ModelSQL, ModelView):
             return []
         with without_check_access():
             existing = cls._open(values)
-            again = [existing[_key(v)] for v in values if _key(v) in existing]
+            again = []
+            for value in values:
+                if alert := existing.get(_key(value)):
+                    alert.occurrences += 1
+                    alert.last_raised = dt.datetime.now()
+                    alert.message = value.get('message', alert.message)
+                    alert.quantity = max(
+                        alert.quantity or 0, value.get('quantity') or 0)
+                    again.append(alert)
             new = [cls(**v, last_raised=dt.datetime.now())
                 for v in values if _key(v) not in existing]
-            for alert in again:
-                alert.occurrences += 1
-                alert.last_raised = dt.datetime.now()
             cls.save(again + new)
             cls.notify(new)
         return again + new
@@ -245,7 +253,7 @@ class Alert(Workflow, ModelSQL, ModelView):
         if resource is None or resource.id is None or resource.id < 0:
             return True
         if self.kind == 'stock_short':
-            return resource.available_quantity > 0
+            return resource.available_quantity >= (self.quantity or 1)
         if self.kind == 'confirm_late':
             return resource.state != 'quotation'
         if self.kind == 'ship_late':

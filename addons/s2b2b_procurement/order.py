@@ -528,7 +528,7 @@ def _problem_text(line, code):
 def _stock_short_alert(listing, quantity, buyer):
     return {
         'kind': 'stock_short', 'member': listing.supplier,
-        'resource': listing,
+        'resource': listing, 'quantity': quantity,
         'message': gettext('s2b2b_procurement.msg_alert_stock_short',
             listing=listing.rec_name, quantity=f'{quantity:g}',
             available=f'{listing.available_quantity:g}',

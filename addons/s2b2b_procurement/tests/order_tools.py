@@ -41,7 +41,7 @@ def members():
         catalog=create_catalog())
     for member in [data.supplier_a, data.supplier_b, data.buyer,
             data.buyer_b]:
-        _address(member.party)
+        address(member.party)
     users = {}
     for name in ['supplier_a', 'supplier_b', 'buyer', 'buyer_b']:
         member = getattr(data, name)
@@ -59,7 +59,7 @@ def members():
     return data
 
 
-def _address(party):
+def address(party):
     Address = Pool().get('party.address')
     if not party.addresses:
         Address.create([{'party': party.id}])

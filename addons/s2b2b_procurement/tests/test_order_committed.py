@@ -20,7 +20,7 @@ from trytond.modules.s2b2b_platform.tests.tools import create_member
 from trytond.modules.s2b2b_procurement.exceptions import (
     OrderValidationError, StockShortError)
 from trytond.modules.s2b2b_procurement.tests.order_tools import (
-    listing, members, platform)
+    address, listing, members, platform)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction, TransactionError
@@ -185,6 +185,7 @@ class CommittedOrderTestCase(unittest.TestCase):
         buyers = []
         for number in range(BUYERS):
             member = create_member(f"买家{number}", 100 + number)
+            address(member.party)
             user, = WebUser.search([('s2b2b_member', '=', member.id)])
             WebUser.write([user], {'s2b2b_roles': ['purchaser']})
             buyers.append((member.id, user.id))
