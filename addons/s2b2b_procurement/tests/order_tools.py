@@ -61,9 +61,9 @@ def members():
 
 def address(party):
     Address = Pool().get('party.address')
-    if not party.addresses:
-        Address.create([{'party': party.id}])
-    Address.write(list(party.addresses), {
+    addresses = list(party.addresses) or Address.create(
+        [{'party': party.id}])
+    Address.write(addresses, {
             'street': "人民路 1 号", 'city': "苏州", 'postal_code': '215000'})
 
 
