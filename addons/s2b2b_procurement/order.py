@@ -290,6 +290,9 @@ class Sale(metaclass=PoolMeta):
             buyer = Pool().get('s2b2b.member')(int(buyer))
             cls._s2b2b_check_buyer(buyer, requested_by, lines)
             cls._s2b2b_validate(buyer, lines, company)
+            # Listings published before the accounting was set up
+            Pool().get('s2b2b.listing').s2b2b_make_tradable(
+                [l.listing for l in lines])
             amount = _order_amount(lines)
             cls.s2b2b_check_credit(buyer, amount)
             sale = cls._s2b2b_new_sale(
@@ -300,6 +303,12 @@ class Sale(metaclass=PoolMeta):
                     amount, buyer.approval_limit) else None)
             sale.save()
             log('order.placed', [sale], buyer, _sale_data)
+            if sale.s2b2b_approval == 'waiting':
+                Pool().get('s2b2b.notification').notify([notify(
+                            buyer, 'order.approval', sale,
+                            'msg_order_approval', order=sale.rec_name,
+                            amount=f'{amount:.2f}',
+                            limit=f'{buyer.approval_limit:.2f}')])
         if sale.s2b2b_approval != 'waiting':
             queue(cls, 's2b2b_process', [sale], company)
         return cls(sale.id)
@@ -476,26 +485,19 @@ class Sale(metaclass=PoolMeta):
             if p.state in {'processing', 'done'}]
         cls.process(sales)
         Purchase.process(purchases)
-        invoices = [i for s in cls.browse(sales) for i in s.invoices
-            if i.state == 'draft'] + [
-            i for p in Purchase.browse(purchases) for i in p.invoices
-            if i.state == 'draft']
+        members = {i: s.s2b2b_buyer for s in cls.browse(sales)
+            for i in s.invoices if i.state == 'draft'}
+        members.update({i: p.s2b2b_supplier
+                for p in Purchase.browse(purchases)
+                for i in p.invoices if i.state == 'draft'})
+        invoices = list(members)
         today = pool.get('ir.date').today()
         Invoice.write([i for i in invoices if not i.invoice_date],
             {'invoice_date': today})
         Invoice.post(invoices)
-        log('order.invoiced', invoices, lambda i: _invoice_member(i),
+        log('order.invoiced', invoices, members.get,
             lambda i: {'number': i.number, 'type': i.type,
                 'total': i.total_amount})
-
-    def get_s2b2b_amounts(self):
-        "(revenue, expense) of the order as posted on the platform's books"
-        revenue = sum((i.untaxed_amount for i in self.invoices
-                if i.state in {'posted', 'paid'}), Decimal(0))
-        expense = sum((i.untaxed_amount for p in self.s2b2b_purchases
-                for i in p.invoices if i.state in {'posted', 'paid'}),
-            Decimal(0))
-        return revenue, expense
 
 
 def _order_line(line):
@@ -587,12 +589,6 @@ def _required_reason(reason):
         raise OrderStateError(
             gettext('s2b2b_procurement.msg_order_reason_required'))
     return reason
-
-
-def _invoice_member(invoice):
-    Member = Pool().get('s2b2b.member')
-    members = Member.search([('party', '=', invoice.party.id)], limit=1)
-    return members[0] if members else None
 
 
 class SaleLine(metaclass=PoolMeta):
@@ -936,6 +932,13 @@ class ShipmentDrop(metaclass=PoolMeta):
                     's2b2b_shipped_by': web_user.id if web_user else None,
                     })
             cls.ship(shipments)
+            Pool().get('s2b2b.notification').notify([notify(
+                        s.s2b2b_buyer, 'order.shipped', s,
+                        'msg_order_shipped', shipment=s.rec_name,
+                        supplier=s.supplier.rec_name,
+                        carrier=s.s2b2b_carrier,
+                        tracking_number=s.s2b2b_tracking_number)
+                    for s in shipments if s.s2b2b_buyer])
             log('order.shipped', shipments, lambda s: s.s2b2b_supplier,
                 lambda s: {'carrier': s.s2b2b_carrier,
                     'tracking_number': s.s2b2b_tracking_number,

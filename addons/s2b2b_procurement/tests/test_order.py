@@ -9,9 +9,12 @@ import unittest
 from decimal import Decimal
 from unittest.mock import patch
 
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.currency.tests import create_currency
 from trytond.modules.s2b2b_platform.exceptions import RecordNotFound
 from trytond.modules.s2b2b_platform.tenant import as_member, get_record
 from trytond.modules.s2b2b_platform.tests.tools import request_rollback
+from trytond.modules.s2b2b_procurement import accounting
 from trytond.modules.s2b2b_procurement.exceptions import (
     OrderAccessError, OrderStateError, OrderValidationError,
     ShipmentQuantityError, StockShortError)
@@ -98,6 +101,11 @@ class OrderTestCase(unittest.TestCase):
                         [shipment], user, "顺丰速运", "SF1234567890")
             drain_queue()
             self.assertEqual(shipment_a.state, 'shipped')
+            told = pool.get('s2b2b.notification').search([
+                    ('member', '=', data.buyer.id),
+                    ('kind', '=', 'order.shipped')])
+            self.assertEqual(len(told), 2)
+            self.assertIn("SF1234567890", told[0].body)
             self.assertEqual(shipment_a.s2b2b_tracking_number,
                 "SF1234567890")
 
@@ -271,6 +279,9 @@ class OrderTestCase(unittest.TestCase):
             big = order(data, [{'listing': ok.id, 'quantity': 20}])
             other = order(data, [{'listing': ok.id, 'quantity': 15}])
             self.assertEqual(big.s2b2b_approval, 'waiting')
+            self.assertEqual(pool.get('s2b2b.notification').search([
+                        ('member', '=', data.buyer.id),
+                        ('kind', '=', 'order.approval')], count=True), 2)
             self.assertEqual(Listing(ok.id).available_quantity, 55)
             drain_queue()
             self.assertEqual(small.state, 'processing')
@@ -492,3 +503,73 @@ class OrderTestCase(unittest.TestCase):
             with as_member(data.buyer_b.id):
                 with self.assertRaises(OrderAccessError), request_rollback():
                     Shipment.s2b2b_receive([shipment], data.purchaser_b)
+
+    @with_transaction()
+    def test_accounting_setup(self):
+        "Set-up is idempotent and makes listings published before tradable"
+        pool = Pool()
+        Listing = pool.get('s2b2b.listing')
+        Template = pool.get('product.template')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        models = ['account.account', 'account.fiscalyear', 'account.period',
+            'ir.sequence.strict', 'account.invoice.payment_term',
+            'product.category', 'purchase.product_supplier']
+        company = create_company(
+            "S2B2B Platform", currency=create_currency('CNY'))
+        with set_company(company):
+            data = members()
+            # Published before the procurement module made products tradable
+            with patch.object(Listing, 's2b2b_make_tradable'):
+                early = listing(data.supplier_a, data.catalog.cement)
+            template = early.product.template
+            self.assertFalse(template.salable)
+            first = accounting.setup_company(company)
+            counts = {m: self._count(m) for m in models}
+            second = accounting.setup_company(company)
+            self.assertEqual({m: self._count(m) for m in models}, counts)
+            self.assertEqual(
+                (first.category, first.payment_term),
+                (second.category, second.payment_term))
+            self.assertEqual(first.accounts, second.accounts)
+            template = Template(template.id)
+            self.assertTrue(template.salable and template.purchasable)
+            self.assertEqual(template.supply_on_sale, 'always')
+            self.assertEqual(template.account_category, first.category)
+            supplier, = template.product_suppliers
+            self.assertEqual(supplier.party, data.supplier_a.party)
+            self.assertTrue(supplier.drop_shipment)
+            portal = User(ModelData.get_id('s2b2b_platform', 'user_portal'))
+            self.assertEqual(portal.company, company)
+
+            sale = order(data, [{'listing': early.id, 'quantity': 10}])
+            drain_queue()
+            purchase, = sale.s2b2b_purchases
+            self.assertEqual(purchase.party, data.supplier_a.party)
+
+    @with_transaction()
+    def test_contract_lines(self):
+        "Lines agreed in a contract keep their price and their origin"
+        pool = Pool()
+        Contract = pool.get('s2b2b.contract')
+        with platform() as company:
+            data = members()
+            cement = listing(data.supplier_a, data.catalog.cement)
+            contract, = Contract.create_from_award([{
+                        'buyer': data.buyer, 'supplier': data.supplier_a,
+                        'currency': company.currency,
+                        'lines': [{'description': "水泥", 'listing': cement,
+                                'quantity': 20, 'uom': cement.uom,
+                                'unit_price': Decimal('480')}],
+                        }])
+            agreed, = contract.lines
+            sale = order(data, [{'listing': cement.id, 'quantity': 20,
+                        'unit_price': agreed.unit_price, 'origin': agreed}],
+                contract=contract)
+            line, = sale.lines
+            self.assertEqual(line.unit_price, Decimal('480'))
+            self.assertEqual(line.s2b2b_origin, agreed)
+            self.assertEqual(sale.s2b2b_contract, contract)
+            drain_queue()
+            purchase_line, = sale.s2b2b_purchases[0].lines
+            self.assertEqual(purchase_line.unit_price, Decimal('456'))
