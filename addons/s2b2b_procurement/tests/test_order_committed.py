@@ -138,7 +138,9 @@ class CommittedOrderTestCase(unittest.TestCase):
             Notification = Pool().get('s2b2b.notification')
             return Notification.search([
                     ('member', '=', self.supplier),
-                    ('kind', '=', 'alert.stock_short')], count=True)
+                    ('kind', '=', 'alert.stock_short'),
+                    ('resource', '=', f's2b2b.listing,{listing_id}'),
+                    ], count=True)
         self.assertEqual(committed(told), 1)
 
         def restock_and_check():
