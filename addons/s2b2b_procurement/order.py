@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from trytond.i18n import gettext
-from trytond.model import Index, ModelView, fields
+from trytond.model import Index, fields
 from trytond.modules.s2b2b_catalog.listing import invalidate
 from trytond.modules.s2b2b_platform.ir import MEMBER_KEY
 from trytond.pool import Pool, PoolMeta

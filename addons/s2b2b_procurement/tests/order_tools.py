@@ -119,10 +119,10 @@ def confirm(data, purchases, user=None):
     "The supplier confirms its orders in the portal; the queue runs"
     Purchase = Pool().get('purchase.purchase')
     for purchase in purchases:
-        user = user or {data.supplier_a: data.sales_a,
+        by = user or {data.supplier_a: data.sales_a,
             data.supplier_b: data.sales_b}[purchase.s2b2b_supplier]
-        with as_member(user.s2b2b_member.id):
-            Purchase.s2b2b_confirm([purchase], user)
+        with as_member(by.s2b2b_member.id):
+            Purchase.s2b2b_confirm([purchase], by)
     drain_queue()
 
 

@@ -19,8 +19,8 @@ from trytond.modules.s2b2b_procurement.exceptions import (
     OrderAccessError, OrderStateError, OrderValidationError,
     ShipmentQuantityError, StockShortError)
 from trytond.modules.s2b2b_procurement.tests.order_tools import (
-    account_balance, amount, drain_queue, listing, members, order, platform,
-    purchases_of)
+    account_balance, amount, confirm, drain_queue, listing, members, order,
+    platform, purchases_of, receive, ship)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -51,84 +51,79 @@ class OrderTestCase(unittest.TestCase):
     def test_whole_flow(self):
         "Order two suppliers' listings to both invoices posted"
         pool = Pool()
-        Purchase = pool.get('purchase.purchase')
-        Shipment = pool.get('stock.shipment.drop')
+        Notification = pool.get('s2b2b.notification')
         with platform() as company:
             data = members()
             a, b = self._listings(data)
             sale = order(data, [
                     {'listing': a.id, 'quantity': 20},
                     {'listing': b.id, 'quantity': 10}])
-            self.assertEqual(sale.state, 'draft')
-            self.assertEqual(sale.s2b2b_buyer, data.buyer)
-            self.assertEqual(sale.s2b2b_requested_by, data.purchaser)
-            self.assertEqual(a.available_quantity, 80)
-            self.assertEqual(b.available_quantity, 40)
             self.assertEqual(
-                [l.unit_price for l in sale.lines],
+                (sale.state, sale.s2b2b_buyer, sale.s2b2b_requested_by),
+                ('draft', data.buyer, data.purchaser))
+            self.assertEqual(
+                (a.available_quantity, b.available_quantity), (80, 40))
+            self.assertEqual([l.unit_price for l in sale.lines],
                 [Decimal('500'), Decimal('300')])
-
             drain_queue()
-            self.assertEqual(sale.state, 'processing')
-            purchase_a, purchase_b = purchases_of(sale)
-            self.assertEqual(purchase_a.state, 'quotation')
-            self.assertEqual(purchase_a.party, data.supplier_a.party)
-            self.assertEqual(purchase_a.s2b2b_supplier, data.supplier_a)
-            self.assertEqual(purchase_b.s2b2b_supplier, data.supplier_b)
-            self.assertEqual(purchase_a.customer, data.buyer.party)
-            self.assertTrue(purchase_a.s2b2b_confirm_due)
-            # commission 5 %
-            self.assertEqual(purchase_a.lines[0].unit_price, Decimal('475'))
-            self.assertEqual(purchase_b.lines[0].unit_price, Decimal('285'))
+            self._assert_processed(data, sale)
 
-            with as_member(data.supplier_a.id):
-                Purchase.s2b2b_confirm([purchase_a], data.sales_a)
-            with as_member(data.supplier_b.id):
-                Purchase.s2b2b_confirm([purchase_b], data.sales_b)
-            drain_queue()
-            self.assertEqual(purchase_a.state, 'processing')
-            shipment_a, = purchase_a.drop_shipments
-            shipment_b, = purchase_b.drop_shipments
-            self.assertEqual(shipment_a.state, 'waiting')
-            self.assertEqual(shipment_a.s2b2b_buyer, data.buyer)
-            self.assertEqual(shipment_b.s2b2b_promised_date,
-                pool.get('ir.date').today() + dt.timedelta(days=5))
-
-            for shipment, user in [(shipment_a, data.sales_a),
-                    (shipment_b, data.sales_b)]:
-                with as_member(user.s2b2b_member.id):
-                    Shipment.s2b2b_ship(
-                        [shipment], user, "顺丰速运", "SF1234567890")
-            drain_queue()
-            self.assertEqual(shipment_a.state, 'shipped')
-            told = pool.get('s2b2b.notification').search([
-                    ('member', '=', data.buyer.id),
+            confirm(data, purchases_of(sale))
+            self._assert_confirmed(data, sale)
+            shipments = [s for p in purchases_of(sale)
+                for s in p.drop_shipments]
+            ship(data, shipments)
+            self.assertEqual([s.state for s in shipments], ['shipped'] * 2)
+            self.assertEqual(shipments[0].s2b2b_tracking_number, "SF0001")
+            told = Notification.search([('member', '=', data.buyer.id),
                     ('kind', '=', 'order.shipped')])
             self.assertEqual(len(told), 2)
-            self.assertIn("SF1234567890", told[0].body)
-            self.assertEqual(shipment_a.s2b2b_tracking_number,
-                "SF1234567890")
+            self.assertIn("SF0001", told[0].body)
 
-            with as_member(data.buyer.id):
-                Shipment.s2b2b_receive(
-                    [shipment_a, shipment_b], data.purchaser)
-            drain_queue()
-            self.assertEqual(shipment_a.state, 'done')
+            receive(data, shipments)
+            self.assertEqual([s.state for s in shipments], ['done'] * 2)
+            self._assert_invoiced(company, sale)
 
-            out_invoices = [i for i in sale.invoices]
-            self.assertEqual([i.state for i in out_invoices], ['posted'])
-            self.assertEqual(out_invoices[0].total_amount, amount(13000))
-            in_invoices = [i for p in purchases_of(sale) for i in p.invoices]
-            self.assertEqual(
-                [i.state for i in in_invoices], ['posted', 'posted'])
-            self.assertEqual(sum(i.total_amount for i in in_invoices),
-                amount(12350))
-            revenue = account_balance(company, 'revenue')
-            expense = -account_balance(company, 'expense')
-            self.assertEqual(revenue, amount(13000))
-            self.assertEqual(expense, amount(12350))
-            self.assertEqual(revenue - expense, amount(650))
-            self.assertEqual(sale.state, 'processing')
+    def _assert_processed(self, data, sale):
+        "One purchase per supplier at the price less 5 %, to confirm"
+        self.assertEqual(sale.state, 'processing')
+        purchase_a, purchase_b = purchases_of(sale)
+        self.assertEqual(
+            (purchase_a.state, purchase_a.party, purchase_a.s2b2b_supplier,
+                purchase_a.customer),
+            ('quotation', data.supplier_a.party, data.supplier_a,
+                data.buyer.party))
+        self.assertEqual(purchase_b.s2b2b_supplier, data.supplier_b)
+        self.assertTrue(purchase_a.s2b2b_confirm_due)
+        self.assertEqual(purchase_a.lines[0].unit_price, Decimal('475'))
+        self.assertEqual(purchase_b.lines[0].unit_price, Decimal('285'))
+
+    def _assert_confirmed(self, data, sale):
+        "Confirmed purchases wait as drop shipments promised by lead time"
+        today = Pool().get('ir.date').today()
+        purchase_a, purchase_b = purchases_of(sale)
+        self.assertEqual(purchase_a.state, 'processing')
+        shipment_a, = purchase_a.drop_shipments
+        shipment_b, = purchase_b.drop_shipments
+        self.assertEqual((shipment_a.state, shipment_a.s2b2b_buyer),
+            ('waiting', data.buyer))
+        self.assertEqual(shipment_b.s2b2b_promised_date,
+            today + dt.timedelta(days=5))
+
+    def _assert_invoiced(self, company, sale):
+        "Both invoices posted; the margin on the platform's accounts"
+        invoice, = sale.invoices
+        self.assertEqual((invoice.state, invoice.total_amount),
+            ('posted', amount(13000)))
+        in_invoices = [i for p in purchases_of(sale) for i in p.invoices]
+        self.assertEqual([i.state for i in in_invoices], ['posted'] * 2)
+        self.assertEqual(sum(i.total_amount for i in in_invoices),
+            amount(12350))
+        revenue = account_balance(company, 'revenue')
+        expense = -account_balance(company, 'expense')
+        self.assertEqual((revenue, expense), (amount(13000), amount(12350)))
+        self.assertEqual(revenue - expense, amount(650))
+        self.assertEqual(sale.state, 'processing')
 
     def _count(self, model):
         return Pool().get(model).search([], count=True)
@@ -362,7 +357,6 @@ class OrderTestCase(unittest.TestCase):
     def test_partial_shipment(self):
         "Ship part, receive and invoice it; then the rest"
         pool = Pool()
-        Purchase = pool.get('purchase.purchase')
         Shipment = pool.get('stock.shipment.drop')
         with platform():
             data = members()
@@ -370,60 +364,56 @@ class OrderTestCase(unittest.TestCase):
             sale = order(data, [{'listing': a.id, 'quantity': 20}])
             drain_queue()
             purchase, = sale.s2b2b_purchases
-            with as_member(data.supplier_a.id):
-                Purchase.s2b2b_confirm([purchase], data.sales_a)
-            drain_queue()
+            confirm(data, [purchase])
             shipment, = purchase.drop_shipments
             move, = shipment.supplier_moves
-            with as_member(data.supplier_a.id):
-                for quantities in [{move.id: 25}, {move.id: -1},
-                        {move.id: 0}]:
-                    with self.subTest(quantities=quantities), \
-                            self.assertRaises(ShipmentQuantityError), \
-                            request_rollback():
-                        Shipment.s2b2b_ship([shipment], data.sales_a,
-                            "顺丰", "SF1", quantities)
-                with self.assertRaises(ShipmentQuantityError), \
-                        request_rollback():
-                    Shipment.s2b2b_ship([shipment], data.sales_a, "", "")
-                first, = Shipment.s2b2b_ship([shipment], data.sales_a,
-                    "顺丰", "SF1", {move.id: 12})
-            drain_queue()
-            self.assertEqual(first.state, 'shipped')
-            self.assertEqual([m.quantity for m in first.supplier_moves], [12])
-            self.assertEqual([m.quantity for m in first.customer_moves], [12])
+            self._assert_bad_shipments(data, shipment, move)
+            ship(data, [shipment], {move.id: 12})
+            first = shipment
             rest, = [s for s in purchase.drop_shipments if s != first]
-            self.assertEqual(rest.state, 'waiting')
-            self.assertEqual([m.quantity for m in rest.supplier_moves], [8])
-            self.assertEqual([m.quantity for m in rest.customer_moves], [8])
+            for record, state, quantity in [
+                    (first, 'shipped', 12), (rest, 'waiting', 8)]:
+                self.assertEqual(record.state, state)
+                self.assertEqual(
+                    [m.quantity for m in record.supplier_moves], [quantity])
+                self.assertEqual(
+                    [m.quantity for m in record.customer_moves], [quantity])
             self.assertEqual(rest.s2b2b_supplier, data.supplier_a)
             self.assertFalse(rest.s2b2b_tracking_number)
 
-            with as_member(data.buyer.id):
-                with self.assertRaises(OrderStateError), request_rollback():
-                    Shipment.s2b2b_receive([rest], data.purchaser)
-                Shipment.s2b2b_receive([first], data.purchaser)
-            drain_queue()
-            invoice, = sale.invoices
-            self.assertEqual(invoice.state, 'posted')
-            self.assertEqual(invoice.total_amount, amount(6000))
-            supplier_invoice, = purchase.invoices
-            self.assertEqual(supplier_invoice.total_amount, amount(5700))
+            with self.assertRaises(OrderStateError), request_rollback():
+                receive(data, [rest])
+            receive(data, [first])
+            self.assertEqual([(i.state, i.total_amount) for i in sale.invoices],
+                [('posted', amount(6000))])
+            self.assertEqual([i.total_amount for i in purchase.invoices],
+                [amount(5700)])
 
-            with as_member(data.supplier_a.id):
-                Shipment.s2b2b_ship([rest], data.sales_a, "顺丰", "SF2")
-            with as_member(data.buyer.id):
-                Shipment.s2b2b_receive([rest], data.purchaser)
-            drain_queue()
+            ship(data, [rest])
+            receive(data, [rest])
             self.assertEqual(
-                sorted(i.total_amount for i in sale.invoices),
-                [amount(4000), amount(6000)])
-            self.assertEqual(
-                [i.state for i in sale.invoices], ['posted', 'posted'])
+                sorted((i.state, i.total_amount) for i in sale.invoices),
+                [('posted', amount(4000)), ('posted', amount(6000))])
             self.assertEqual(
                 sorted(i.total_amount for i in purchase.invoices),
                 [amount(3800), amount(5700)])
             self.assertEqual(purchase.state, 'processing')
+
+    def _assert_bad_shipments(self, data, shipment, move):
+        "Quantities off the move and missing tracking are refused"
+        Shipment = Pool().get('stock.shipment.drop')
+        with as_member(data.supplier_a.id):
+            for quantities in [{move.id: 25}, {move.id: -1}, {move.id: 0}]:
+                with self.subTest(quantities=quantities), \
+                        self.assertRaises(ShipmentQuantityError), \
+                        request_rollback():
+                    Shipment.s2b2b_ship([shipment], data.sales_a,
+                        "顺丰", "SF1", quantities)
+            with self.assertRaises(ShipmentQuantityError), \
+                    request_rollback():
+                Shipment.s2b2b_ship([shipment], data.sales_a, "", "")
+        self.assertEqual(shipment.state, 'waiting')
+        self.assertEqual([m.quantity for m in shipment.supplier_moves], [20])
 
     @with_transaction()
     def test_tenant_isolation(self):
@@ -432,7 +422,6 @@ class OrderTestCase(unittest.TestCase):
         Sale = pool.get('sale.sale')
         Purchase = pool.get('purchase.purchase')
         Shipment = pool.get('stock.shipment.drop')
-        Move = pool.get('stock.move')
         Invoice = pool.get('account.invoice')
         with platform():
             data = members()
@@ -444,65 +433,79 @@ class OrderTestCase(unittest.TestCase):
                 user=data.purchaser_b)
             drain_queue()
             purchase_a, purchase_b = purchases_of(sale)
-            with as_member(data.supplier_a.id):
-                Purchase.s2b2b_confirm([purchase_a], data.sales_a)
-            drain_queue()
+            confirm(data, [purchase_a])
             shipment, = purchase_a.drop_shipments
-            with as_member(data.supplier_a.id):
-                Shipment.s2b2b_ship([shipment], data.sales_a, "顺丰", "SF1")
-            with as_member(data.buyer.id):
-                Shipment.s2b2b_receive([shipment], data.purchaser)
-            drain_queue()
-
-            with as_member(data.buyer.id):
-                self.assertEqual(Sale.search([]), [sale])
-                self.assertEqual(Purchase.search([]), [])
-                with self.assertRaises(RecordNotFound):
-                    get_record('sale.sale', other.id)
-                with self.assertRaises(RecordNotFound):
-                    get_record('purchase.purchase', purchase_a.id)
-                # Attribute access reads without access checks: members
-                # read through search and read, as the portal does
-                seen, = Shipment.read([get_record(
-                            'stock.shipment.drop', shipment.id).id],
-                    ['supplier_moves', 'customer_moves'])
-                self.assertEqual(seen['supplier_moves'], ())
-                self.assertEqual(len(seen['customer_moves']), 1)
-                self.assertEqual(
-                    {m.unit_price for m in Move.search([])},
-                    {Decimal('500')})
-                self.assertEqual(
-                    [i.type for i in Invoice.search([])], ['out'])
-                with self.assertRaises(OrderAccessError), request_rollback():
-                    Purchase.s2b2b_confirm([purchase_b], data.purchaser)
+            ship(data, [shipment])
+            receive(data, [shipment])
+            self._assert_buyer_view(data, sale, other, shipment)
+            self._assert_supplier_view(data, sale, other, shipment)
             with as_member(data.buyer_b.id):
                 self.assertEqual(Sale.search([]), [other])
                 self.assertEqual(Shipment.search([]), [])
                 self.assertEqual(Invoice.search([]), [])
-            with as_member(data.supplier_a.id):
-                self.assertEqual(Sale.search([]), [])
-                self.assertEqual(
-                    {p.s2b2b_sale.id for p in Purchase.search([])},
-                    {sale.id, other.id})
-                with self.assertRaises(RecordNotFound):
-                    get_record('sale.sale', sale.id)
-                seen, = Shipment.read([shipment.id],
-                    ['supplier_moves', 'customer_moves'])
-                self.assertEqual(seen['customer_moves'], ())
-                self.assertEqual(len(seen['supplier_moves']), 1)
-                self.assertEqual(
-                    {m.unit_price for m in Move.search([])},
-                    {Decimal('475')})
-                self.assertEqual(
-                    [i.type for i in Invoice.search([])], ['in'])
+                with self.assertRaises(OrderAccessError), request_rollback():
+                    Shipment.s2b2b_receive([shipment], data.purchaser_b)
             with as_member(data.supplier_b.id):
                 self.assertEqual(Purchase.search([]), [purchase_b])
                 self.assertEqual(Shipment.search([]), [])
                 with self.assertRaises(OrderAccessError), request_rollback():
                     Shipment.s2b2b_receive([shipment], data.sales_b)
-            with as_member(data.buyer_b.id):
-                with self.assertRaises(OrderAccessError), request_rollback():
-                    Shipment.s2b2b_receive([shipment], data.purchaser_b)
+
+    def _assert_buyer_view(self, data, sale, other, shipment):
+        "The buyer: its sales, its customer moves at its price, no purchase"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Purchase = pool.get('purchase.purchase')
+        Shipment = pool.get('stock.shipment.drop')
+        Move = pool.get('stock.move')
+        Invoice = pool.get('account.invoice')
+        purchase_a, purchase_b = purchases_of(sale)
+        with as_member(data.buyer.id):
+            self.assertEqual(Sale.search([]), [sale])
+            self.assertEqual(Purchase.search([]), [])
+            with self.assertRaises(RecordNotFound):
+                get_record('sale.sale', other.id)
+            with self.assertRaises(RecordNotFound):
+                get_record('purchase.purchase', purchase_a.id)
+            # Attribute access reads without access checks: members
+            # read through search and read, as the portal does
+            seen, = Shipment.read([get_record(
+                        'stock.shipment.drop', shipment.id).id],
+                ['supplier_moves', 'customer_moves'])
+            self.assertEqual(seen['supplier_moves'], ())
+            self.assertEqual(len(seen['customer_moves']), 1)
+            self.assertEqual(
+                {m.unit_price for m in Move.search([])},
+                {Decimal('500')})
+            self.assertEqual(
+                [i.type for i in Invoice.search([])], ['out'])
+            with self.assertRaises(OrderAccessError), request_rollback():
+                Purchase.s2b2b_confirm([purchase_b], data.purchaser)
+
+    def _assert_supplier_view(self, data, sale, other, shipment):
+        "The supplier: its purchases, its supplier moves, never the sale"
+        pool = Pool()
+        Purchase = pool.get('purchase.purchase')
+        Shipment = pool.get('stock.shipment.drop')
+        Move = pool.get('stock.move')
+        Invoice = pool.get('account.invoice')
+        Sale = pool.get('sale.sale')
+        with as_member(data.supplier_a.id):
+            self.assertEqual(Sale.search([]), [])
+            self.assertEqual(
+                {p.s2b2b_sale.id for p in Purchase.search([])},
+                {sale.id, other.id})
+            with self.assertRaises(RecordNotFound):
+                get_record('sale.sale', sale.id)
+            seen, = Shipment.read([shipment.id],
+                ['supplier_moves', 'customer_moves'])
+            self.assertEqual(seen['customer_moves'], ())
+            self.assertEqual(len(seen['supplier_moves']), 1)
+            self.assertEqual(
+                {m.unit_price for m in Move.search([])},
+                {Decimal('475')})
+            self.assertEqual(
+                [i.type for i in Invoice.search([])], ['in'])
 
     @with_transaction()
     def test_accounting_setup(self):

@@ -38,6 +38,22 @@ def decide(data, changes, accept=True, reason=None, user=None):
     drain_queue()
 
 
+def ask_return(data, line, quantity, user=None, reason="破损"):
+    Return = Pool().get('s2b2b.order.return')
+    user = user or data.purchaser
+    with as_member(user.s2b2b_member.id):
+        return Return.request(line, user, quantity, reason)
+
+
+def act_return(data, method, records, user=None, *args):
+    "The supplier accepts, refuses or receives returns"
+    Return = Pool().get('s2b2b.order.return')
+    user = user or data.sales_a
+    with as_member(user.s2b2b_member.id):
+        getattr(Return, method)(records, user, *args)
+    drain_queue()
+
+
 class OrderChangeTestCase(unittest.TestCase):
     "Changes, cancellations and returns of orders"
 
@@ -282,68 +298,59 @@ class OrderChangeTestCase(unittest.TestCase):
     @with_transaction()
     def test_return(self):
         "Returned after receipt: return shipments, credit notes posted"
-        pool = Pool()
-        Return = pool.get('s2b2b.order.return')
         with platform() as company:
             data = members()
             _, sale, purchase = self._ordered(data)
             line, = sale.lines
-
-            def ask(quantity, user=None, reason="破损"):
-                user = user or data.purchaser
-                with as_member(user.s2b2b_member.id):
-                    return Return.request(line, user, quantity, reason)
-
-            def act(method, records, user=None, *args):
-                user = user or data.sales_a
-                with as_member(user.s2b2b_member.id):
-                    getattr(Return, method)(records, user, *args)
-                drain_queue()
-
             with self.assertRaises(OrderReturnError), request_rollback():
-                ask(5)
+                ask_return(data, line, 5)
             shipment, = purchase.drop_shipments
             ship(data, [shipment])
             receive(data, [shipment])
-            for quantity in [0, 25]:
-                with self.subTest(quantity=quantity), \
-                        self.assertRaises(OrderReturnError), \
-                        request_rollback():
-                    ask(quantity)
-            with self.assertRaises(OrderAccessError), request_rollback():
-                ask(5, user=data.purchaser_b)
+            self._assert_bad_returns(data, line)
 
-            refused = ask(15)
-            with self.assertRaises(OrderAccessError), request_rollback():
-                act('refuse', [refused], data.sales_b, "不行")
-            act('refuse', [refused], None, "非质量问题")
-            self.assertEqual(refused.state, 'refused')
-
-            record = ask(5)
+            record = ask_return(data, line, 5)
             with self.assertRaises(OrderReturnError), request_rollback():
-                ask(16)
+                ask_return(data, line, 16)
             with self.assertRaises(OrderStateError), request_rollback():
-                act('receive', [record])
-            act('accept', [record])
+                act_return(data, 'receive', [record])
+            act_return(data, 'accept', [record])
             self.assertEqual(record.state, 'accepted')
             self.assertEqual(record.return_sale.lines[0].quantity, -5)
             self.assertEqual(record.return_purchase.lines[0].quantity, -5)
             self.assertEqual(record.return_sale.s2b2b_buyer, data.buyer)
             customer_return, = record.return_sale.shipment_returns
             supplier_return, = record.return_purchase.shipment_returns
-            act('receive', [record])
+            act_return(data, 'receive', [record])
             self.assertEqual(record.state, 'credited')
-            self.assertEqual(customer_return.state, 'done')
-            self.assertEqual(supplier_return.state, 'done')
-            credit_note, = record.return_sale.invoices
-            self.assertEqual(
-                (credit_note.state, credit_note.total_amount),
-                ('posted', amount(-2500)))
-            supplier_note, = record.return_purchase.invoices
-            self.assertEqual(
-                (supplier_note.state, supplier_note.total_amount),
-                ('posted', amount(-2375)))
-            revenue = account_balance(company, 'revenue')
-            expense = -account_balance(company, 'expense')
-            self.assertEqual(revenue, amount(15 * 500))
-            self.assertEqual(expense, amount(15 * 475))
+            self.assertEqual((customer_return.state, supplier_return.state),
+                ('done', 'done'))
+            self._assert_credited(company, record)
+
+    def _assert_bad_returns(self, data, line):
+        "Too much, nothing, someone else's; a refused return"
+        for quantity in [0, 25]:
+            with self.subTest(quantity=quantity), \
+                    self.assertRaises(OrderReturnError), request_rollback():
+                ask_return(data, line, quantity)
+        with self.assertRaises(OrderAccessError), request_rollback():
+            ask_return(data, line, 5, user=data.purchaser_b)
+        refused = ask_return(data, line, 15)
+        with self.assertRaises(OrderAccessError), request_rollback():
+            act_return(data, 'refuse', [refused], data.sales_b, "不行")
+        act_return(data, 'refuse', [refused], None, "非质量问题")
+        self.assertEqual(
+            (refused.state, refused.refusal_reason), ('refused', "非质量问题"))
+
+    def _assert_credited(self, company, record):
+        "Credit notes on both sides; the margin of what was kept"
+        credit_note, = record.return_sale.invoices
+        self.assertEqual((credit_note.state, credit_note.total_amount),
+            ('posted', amount(-2500)))
+        supplier_note, = record.return_purchase.invoices
+        self.assertEqual((supplier_note.state, supplier_note.total_amount),
+            ('posted', amount(-2375)))
+        revenue = account_balance(company, 'revenue')
+        expense = -account_balance(company, 'expense')
+        self.assertEqual((revenue, expense),
+            (amount(15 * 500), amount(15 * 475)))
