@@ -24,6 +24,16 @@ class Configuration(metaclass=PoolMeta):
         domain=[('rfq_warning_hours', '>', 0)],
         help="Invited suppliers who have not quoted are reminded this long "
         "before an RFQ's deadline.")
+    listing_account_category = fields.Many2One(
+        'product.category', "Listing Account Category",
+        domain=[('accounting', '=', True)], ondelete='RESTRICT',
+        help="The accounting category of the products listings are "
+        "traded as: its revenue and expense accounts receive the sales "
+        "to buyers and the purchases from suppliers.")
+    order_payment_term = fields.Many2One(
+        'account.invoice.payment_term', "Order Payment Term",
+        ondelete='RESTRICT',
+        help="The payment term of orders when the party has none.")
 
     @classmethod
     def default_commission_percent(cls):

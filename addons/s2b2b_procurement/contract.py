@@ -26,6 +26,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import contract_pdf, signing
+from .company import company_currency, platform_company
 from .exceptions import (
     ContractError, ContractPasswordError, ContractSigningError)
 from .signing_key import company_code
@@ -239,14 +240,12 @@ class Contract(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_company(cls):
-        return Transaction().context.get('company')
+        company = platform_company()
+        return company.id if company else None
 
     @classmethod
     def default_currency(cls):
-        Company = Pool().get('company.company')
-        company = cls.default_company()
-        if company is not None and company >= 0:
-            return Company(company).currency.id
+        return company_currency()
 
     @fields.depends('buyer', '_parent_buyer.party')
     def on_change_with_buyer_party(self, name=None):

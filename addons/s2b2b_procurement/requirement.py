@@ -11,9 +11,9 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.s2b2b_catalog import search
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
 
 from . import matching
+from .company import company_currency
 from .exceptions import RequirementError
 
 STATES = [
@@ -24,16 +24,6 @@ STATES = [
     ('done', "Done"),
     ('cancelled', "Cancelled"),
     ]
-
-
-def company_currency():
-    Company = Pool().get('company.company')
-    company_id = Transaction().context.get('company')
-    if company_id is not None and company_id >= 0:
-        return Company(company_id).currency.id
-    companies = Company.search([], limit=1)
-    if companies:
-        return companies[0].currency.id
 
 
 def check_approver(web_user, member):

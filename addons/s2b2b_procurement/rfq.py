@@ -21,8 +21,8 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from . import bargaining, comparing
+from .company import company_currency
 from .exceptions import OfferError, QuotationError, RfqError
-from .requirement import company_currency
 
 SCOPES = [
     ('invited', "Invited Suppliers"),

@@ -1,0 +1,973 @@
+# This file is part of the S2B2B platform.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""Orders on Tryton's documents: the buyer's order is a sale of the
+platform company, each supplier's share a drop-shipped purchase.
+
+Portal and API call the classmethods named ``s2b2b_*``: each checks that
+the requesting member owns the document and that its portal user has the
+role, then runs Tryton's workflow steps as the platform (``as_platform``).
+Long steps run in the queue.  Every step goes to the event log."""
+import datetime as dt
+from decimal import Decimal
+
+from trytond.i18n import gettext
+from trytond.model import Index, fields
+from trytond.modules.s2b2b_catalog.listing import invalidate
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from . import ordering
+from .company import as_platform, platform_company
+from .exceptions import (
+    OrderAccessError, OrderStateError, OrderValidationError,
+    ShipmentQuantityError, StockShortError)
+
+APPROVAL_STATES = [
+    (None, ""),
+    ('waiting', "Waiting"),
+    ('approved', "Approved"),
+    ('refused', "Refused"),
+    ]
+ORDER_ROLES = {'admin', 'purchaser'}
+SUPPLIER_ROLES = {'admin', 'sales'}
+RECEIPT_ROLES = {'admin', 'purchaser', 'warehouse'}
+
+
+def check_member(web_user, member, roles, record):
+    "The web user acts for member with one of roles, else OrderAccessError"
+    if web_user is None:
+        return
+    if web_user.s2b2b_member != member:
+        raise OrderAccessError(gettext(
+                's2b2b_procurement.msg_order_not_owner',
+                record=record.rec_name))
+    if not set(web_user.s2b2b_roles or ()) & roles:
+        raise OrderAccessError(gettext(
+                's2b2b_procurement.msg_order_role',
+                user=web_user.rec_name, record=record.rec_name))
+
+
+def check_state(records, states, action):
+    for record in records:
+        if record.state not in states:
+            selection = record.fields_get(['state'])['state']['selection']
+            raise OrderStateError(gettext(
+                    's2b2b_procurement.msg_order_state',
+                    record=record.rec_name, action=action,
+                    state=dict(selection).get(record.state, record.state)))
+
+
+def log(event, records, member, data=None):
+    "Append one event per record to the platform event log"
+    Event = Pool().get('s2b2b.event')
+    Event.append([{
+                'event': event,
+                'member': member(r) if callable(member) else member,
+                'resource': r,
+                'data': data(r) if callable(data) else (data or {}),
+                } for r in records])
+
+
+def notify(member, kind, record, message, **variables):
+    "A notification of a member in its language: subject and body"
+    Notification = Pool().get('s2b2b.notification')
+    lang = member.party.lang
+    with Transaction().set_context(language=lang.code if lang else None):
+        return Notification(
+            member=member, kind=kind, resource=record,
+            subject=gettext(
+                f's2b2b_procurement.{message}_subject', **variables),
+            body=gettext(f's2b2b_procurement.{message}_body', **variables))
+
+
+def queue(Model, method, records, company):
+    "Push method of records to the queue, run as the platform"
+    with as_platform(company):
+        getattr(Model.__queue__, method)(records)
+
+
+class Listing(metaclass=PoolMeta):
+    __name__ = 's2b2b.listing'
+
+    @classmethod
+    def make_products(cls, listings):
+        super().make_products(listings)
+        cls.s2b2b_make_tradable(listings)
+
+    def s2b2b_tradable(self, category):
+        "The listing's product can be sold, bought and drop-shipped"
+        template = self.product.template
+        return (template.salable and template.purchasable
+            and template.supply_on_sale == 'always'
+            and (category is None or template.account_category == category)
+            and any(s.party == self.supplier.party and s.drop_shipment
+                for s in template.product_suppliers))
+
+    @classmethod
+    def s2b2b_make_tradable(cls, listings):
+        """Make the listings' products salable, purchasable, supplied on
+        sale by drop shipment from the supplier, in the accounting category
+        of the platform configuration"""
+        pool = Pool()
+        Template = pool.get('product.template')
+        Configuration = pool.get('s2b2b.configuration')
+        with as_platform():
+            category = Configuration(1).listing_account_category
+            listings = cls.browse([l for l in listings if l.product])
+            todo = [l for l in listings if not l.s2b2b_tradable(category)]
+            templates = [l._s2b2b_trade_template(category) for l in todo]
+            Template.save(templates)
+            _ensure_addresses({l.supplier.party for l in todo})
+
+    def _s2b2b_trade_template(self, category):
+        ProductSupplier = Pool().get('purchase.product_supplier')
+        template = self.product.template
+        template.salable = template.purchasable = True
+        template.supply_on_sale = 'always'
+        template.sale_uom = template.purchase_uom = self.uom
+        template.list_price = self.price_from or Decimal(0)
+        if category:
+            template.account_category = category
+        if not any(s.party == self.supplier.party
+                for s in template.product_suppliers):
+            template.product_suppliers += (ProductSupplier(
+                    party=self.supplier.party, drop_shipment=True,
+                    lead_time=dt.timedelta(days=self.lead_time or 0)),)
+        for supplier in template.product_suppliers:
+            if supplier.party == self.supplier.party:
+                supplier.drop_shipment = True
+        return template
+
+    def s2b2b_snapshot(self):
+        "What an order line is checked against"
+        return ordering.ListingSnapshot(
+            id=self.id, state=self.state,
+            supplier_approved=self.supplier.state == 'approved',
+            tiers=tuple(self.tiers), moq=self.moq,
+            multiple=self.order_multiple,
+            available=self.available_quantity,
+            valid_from=self.valid_from, valid_to=self.valid_to,
+            currency=self.currency.id, lead_time=self.lead_time)
+
+    @classmethod
+    def s2b2b_reserve(cls, quantities):
+        """Take {listing id: quantity} off the stock, each with one
+        conditional UPDATE so that concurrent orders never oversell;
+        return the ids whose stock was short (then nothing is taken)"""
+        short = [i for i, q in sorted(quantities.items())
+            if not cls._s2b2b_move_stock(i, -q)]
+        if not short:
+            cls._s2b2b_stock_moved(list(quantities))
+        return short
+
+    @classmethod
+    def s2b2b_release(cls, quantities):
+        "Give {listing id: quantity} back to the stock"
+        for listing_id, quantity in sorted(quantities.items()):
+            if quantity > 0:
+                cls._s2b2b_move_stock(listing_id, quantity)
+        cls._s2b2b_stock_moved([i for i, q in quantities.items() if q > 0])
+
+    @classmethod
+    def _s2b2b_move_stock(cls, listing_id, quantity):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        new = table.available_quantity + quantity
+        where = table.id == listing_id
+        if quantity < 0:
+            where &= table.available_quantity >= -quantity
+        cursor.execute(*table.update(
+                [table.available_quantity, table.in_stock], [new, new > 0],
+                where=where))
+        return cursor.rowcount == 1
+
+    @classmethod
+    def _s2b2b_stock_moved(cls, ids):
+        "Tell the caches and the low-stock alert the stock changed by SQL"
+        if not ids:
+            return
+        invalidate(cls, ids)
+        listings = cls.browse(ids)
+        cls.on_modification('write', listings,
+            field_names={'available_quantity', 'in_stock'})
+        with as_platform():
+            cls.check_low_stock(cls.browse(ids))
+
+
+def _ensure_addresses(parties):
+    "Invoices and drop shipments need an address of the supplier"
+    Address = Pool().get('party.address')
+    Address.save([Address(party=p) for p in parties if not p.addresses])
+
+
+class Sale(metaclass=PoolMeta):
+    __name__ = 'sale.sale'
+
+    s2b2b_buyer = fields.Many2One(
+        's2b2b.member', "Buyer", readonly=True, ondelete='RESTRICT',
+        help="The member the platform sells to.")
+    s2b2b_requested_by = fields.Many2One(
+        'web.user', "Ordered by", readonly=True, ondelete='RESTRICT')
+    s2b2b_contract = fields.Many2One(
+        's2b2b.contract', "Contract", readonly=True, ondelete='RESTRICT')
+    s2b2b_approval = fields.Selection(
+        APPROVAL_STATES, "Approval", readonly=True,
+        help="Orders above the buyer's approval limit wait for a portal "
+        "user with the approver role.")
+    s2b2b_approval_string = s2b2b_approval.translated('s2b2b_approval')
+    s2b2b_approved_by = fields.Many2One(
+        'web.user', "Approved by", readonly=True, ondelete='RESTRICT')
+    s2b2b_refusal_reason = fields.Text(
+        "Refusal Reason", readonly=True,
+        states={'invisible': Eval('s2b2b_approval') != 'refused'})
+    s2b2b_purchases = fields.One2Many(
+        'purchase.purchase', 's2b2b_sale', "Supplier Orders", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.s2b2b_buyer, Index.Equality()),
+                (t.id, Index.Range(order='DESC')),
+                where=t.s2b2b_buyer != None))  # noqa: E711
+
+    @classmethod
+    def copy(cls, sales, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['s2b2b_approval', 's2b2b_approved_by',
+                's2b2b_refusal_reason', 's2b2b_purchases']:
+            default.setdefault(name)
+        return super().copy(sales, default=default)
+
+    @classmethod
+    def s2b2b_order(cls, buyer, lines, delivery=None, requested_by=None,
+            contract=None, reference=None):
+        """Place an order of the buyer member and return the sale.
+
+        lines: ordering.OrderLine or dicts of listing (record or id),
+        quantity and, for prices agreed beforehand (contract lines),
+        unit_price and origin.  delivery: an address of the buyer's party
+        (default: its delivery address).  Every line is checked first and
+        all problems are reported in one error; the stock is then reserved
+        and the sale saved, to be processed in the queue unless it waits
+        for an approver."""
+        lines = [_order_line(l) for l in lines]
+        company = platform_company()
+        with as_platform(company):
+            buyer = Pool().get('s2b2b.member')(int(buyer))
+            cls._s2b2b_check_buyer(buyer, requested_by, lines)
+            cls._s2b2b_validate(buyer, lines, company)
+            # Listings published before the accounting was set up
+            Pool().get('s2b2b.listing').s2b2b_make_tradable(
+                [l.listing for l in lines])
+            amount = _order_amount(lines)
+            cls.s2b2b_check_credit(buyer, amount)
+            sale = cls._s2b2b_new_sale(
+                buyer, lines, company, delivery, requested_by, contract)
+            sale.reference = reference
+            cls._s2b2b_reserve(buyer, lines)
+            sale.s2b2b_approval = ('waiting' if ordering.needs_approval(
+                    amount, buyer.approval_limit) else None)
+            sale.save()
+            log('order.placed', [sale], buyer, _sale_data)
+            if sale.s2b2b_approval == 'waiting':
+                Pool().get('s2b2b.notification').notify([notify(
+                            buyer, 'order.approval', sale,
+                            'msg_order_approval', order=sale.rec_name,
+                            amount=f'{amount:.2f}',
+                            limit=f'{buyer.approval_limit:.2f}')])
+        if sale.s2b2b_approval != 'waiting':
+            queue(cls, 's2b2b_process', [sale], company)
+        return cls(sale.id)
+
+    @classmethod
+    def _s2b2b_check_buyer(cls, buyer, requested_by, lines):
+        if not lines:
+            raise OrderValidationError(
+                gettext('s2b2b_procurement.msg_order_no_lines'))
+        if not buyer.is_buyer or buyer.state != 'approved':
+            raise OrderAccessError(gettext(
+                    's2b2b_procurement.msg_order_buyer_not_approved',
+                    member=buyer.rec_name))
+        check_member(requested_by, buyer, ORDER_ROLES, buyer)
+
+    @classmethod
+    def _s2b2b_validate(cls, buyer, lines, company):
+        "Raise one error with every problem of every line"
+        today = Pool().get('ir.date').today()
+        problems = ordering.order_problems([
+                (l.listing.s2b2b_snapshot(), l.quantity,
+                    l.unit_price is not None) for l in lines],
+            today, currency=company.currency.id)
+        if problems:
+            cls._s2b2b_alert_short(buyer, lines,
+                {lines[i].listing for i, code in problems if code == 'stock'})
+            raise OrderValidationError(gettext(
+                    's2b2b_procurement.msg_order_invalid',
+                    problems='\n'.join(
+                        _problem_text(lines[i], code)
+                        for i, code in problems)))
+
+    @classmethod
+    def s2b2b_check_credit(cls, buyer, amount):
+        """Refuse (raise CreditRefusedError) an order the buyer's credit
+        does not cover; the finance module overrides this hook"""
+        pass
+
+    @classmethod
+    def _s2b2b_alert_short(cls, buyer, lines, listings):
+        "Tell the suppliers a buyer wanted more than their stock"
+        Alert = Pool().get('s2b2b.alert')
+        if not listings:
+            return
+        quantities = ordering.quantities_by_listing(
+            (l.listing.id, l.quantity) for l in lines)
+        Alert.raise_after_rollback([
+                _stock_short_alert(l, quantities[l.id], buyer)
+                for l in listings])
+
+    @classmethod
+    def _s2b2b_reserve(cls, buyer, lines):
+        Listing = Pool().get('s2b2b.listing')
+        quantities = ordering.quantities_by_listing(
+            (l.listing.id, l.quantity) for l in lines)
+        short = Listing.s2b2b_reserve(quantities)
+        if short:
+            short = Listing.browse(short)
+            cls._s2b2b_alert_short(buyer, lines, short)
+            raise StockShortError(gettext(
+                    's2b2b_procurement.msg_order_stock_short',
+                    listings=', '.join(l.rec_name for l in short)))
+
+    @classmethod
+    def _s2b2b_new_sale(cls, buyer, lines, company, delivery, requested_by,
+            contract):
+        pool = Pool()
+        Configuration = pool.get('s2b2b.configuration')
+        party = buyer.party
+        delivery = _delivery_address(party, delivery)
+        return cls(
+            company=company, party=party, currency=company.currency,
+            invoice_address=party.address_get(type='invoice') or delivery,
+            shipment_address=delivery,
+            payment_term=(party.customer_payment_term
+                or Configuration(1).order_payment_term),
+            invoice_method='fulfillment', shipment_method='order',
+            warehouse=cls.default_warehouse(),
+            s2b2b_buyer=buyer, s2b2b_requested_by=requested_by,
+            s2b2b_contract=contract,
+            lines=[_sale_line(l) for l in lines])
+
+    @classmethod
+    def s2b2b_approve(cls, sales, web_user):
+        "An approver of the buyer lets orders above the limit go on"
+        cls._s2b2b_check_approver(sales, web_user)
+        with as_platform():
+            sales = cls.browse(sales)
+            cls.write(sales, {
+                    's2b2b_approval': 'approved',
+                    's2b2b_approved_by': web_user.id if web_user else None,
+                    })
+            log('order.approved', sales, lambda s: s.s2b2b_buyer,
+                _by(web_user))
+        for sale in sales:
+            queue(cls, 's2b2b_process', [sale], sale.company)
+
+    @classmethod
+    def s2b2b_refuse(cls, sales, web_user, reason):
+        "An approver refuses orders: cancelled, their stock released"
+        cls._s2b2b_check_approver(sales, web_user)
+        reason = _required_reason(reason)
+        with as_platform():
+            sales = cls.browse(sales)
+            cls.write(sales, {
+                    's2b2b_approval': 'refused',
+                    's2b2b_approved_by': web_user.id if web_user else None,
+                    's2b2b_refusal_reason': reason,
+                    })
+            cls.cancel(sales)
+            SaleLine = Pool().get('sale.line')
+            SaleLine.s2b2b_release([l for s in sales for l in s.lines])
+            log('order.refused', sales, lambda s: s.s2b2b_buyer,
+                {**_by(web_user), 'reason': reason})
+
+    @classmethod
+    def _s2b2b_check_approver(cls, sales, web_user):
+        for sale in sales:
+            check_member(web_user, sale.s2b2b_buyer, {'approver'}, sale)
+            if sale.state != 'draft' or sale.s2b2b_approval != 'waiting':
+                raise OrderStateError(gettext(
+                        's2b2b_procurement.msg_order_not_waiting_approval',
+                        record=sale.rec_name))
+
+    @classmethod
+    def s2b2b_process(cls, sales):
+        """Queued: quote, confirm and process the sales, then make one
+        drop-shipped purchase per supplier, waiting for the supplier"""
+        pool = Pool()
+        Purchase = pool.get('purchase.purchase')
+        sales = [s for s in cls.browse(sales) if s.state == 'draft'
+            and s.s2b2b_approval in {None, 'approved'}]
+        if not sales:
+            return
+        cls.lock(sales)
+        cls.quote(sales)
+        cls.confirm(sales)
+        cls.process(sales)
+        purchases = cls._s2b2b_create_purchases(sales)
+        Purchase.s2b2b_ask_supplier(purchases)
+        log('order.processed', sales, lambda s: s.s2b2b_buyer,
+            lambda s: {'purchases': [p.rec_name for p in s.s2b2b_purchases]})
+
+    @classmethod
+    def _s2b2b_create_purchases(cls, sales):
+        "Run Tryton's purchase request wizard on the requests of the sales"
+        pool = Pool()
+        Request = pool.get('purchase.request')
+        CreatePurchase = pool.get(
+            'purchase.request.create_purchase', type='wizard')
+        requests = [l.purchase_request for s in cls.browse(sales)
+            for l in s.lines
+            if l.purchase_request and not l.purchase_request.purchase_line]
+        if not requests:
+            return []
+        ids = [r.id for r in requests]
+        with Transaction().set_context(active_model='purchase.request',
+                active_ids=ids, active_id=ids[0]):
+            session_id, _, _ = CreatePurchase.create()
+            CreatePurchase.execute(session_id, {}, 'start')
+            CreatePurchase.delete(session_id)
+        return list({r.purchase for r in Request.browse(ids)})
+
+    @classmethod
+    def s2b2b_post_invoices(cls, sales):
+        """Queued after a receipt: invoice what was received, on both sides,
+        and post it"""
+        pool = Pool()
+        Purchase = pool.get('purchase.purchase')
+        Invoice = pool.get('account.invoice')
+        sales = [s for s in cls.browse(sales)
+            if s.state in {'processing', 'done'}]
+        purchases = [p for s in sales for p in s.s2b2b_purchases
+            if p.state in {'processing', 'done'}]
+        cls.process(sales)
+        Purchase.process(purchases)
+        members = {i: s.s2b2b_buyer for s in cls.browse(sales)
+            for i in s.invoices if i.state == 'draft'}
+        members.update({i: p.s2b2b_supplier
+                for p in Purchase.browse(purchases)
+                for i in p.invoices if i.state == 'draft'})
+        invoices = list(members)
+        today = pool.get('ir.date').today()
+        Invoice.write([i for i in invoices if not i.invoice_date],
+            {'invoice_date': today})
+        Invoice.post(invoices)
+        log('order.invoiced', invoices, members.get,
+            lambda i: {'number': i.number, 'type': i.type,
+                'total': i.total_amount})
+
+
+def _order_line(line):
+    if isinstance(line, ordering.OrderLine):
+        order_line = line
+    else:
+        order_line = ordering.OrderLine(**line)
+    Listing = Pool().get('s2b2b.listing')
+    with as_platform():
+        order_line.listing = Listing(int(order_line.listing))
+    order_line.quantity = float(order_line.quantity or 0)
+    return order_line
+
+
+def _order_amount(lines):
+    return sum((Decimal(str(l.quantity)) * ordering.unit_price(
+                l.listing.s2b2b_snapshot(), l.quantity, l.unit_price)
+            for l in lines), Decimal(0))
+
+
+def _problem_text(line, code):
+    listing = line.listing
+    return gettext(f's2b2b_procurement.msg_order_problem_{code}',
+        listing=listing.rec_name, quantity=f'{line.quantity:g}',
+        moq=f'{listing.moq:g}', multiple=f'{listing.order_multiple:g}',
+        available=f'{listing.available_quantity:g}',
+        valid_from=listing.valid_from or '', valid_to=listing.valid_to or '')
+
+
+def _stock_short_alert(listing, quantity, buyer):
+    return {
+        'kind': 'stock_short', 'member': listing.supplier,
+        'resource': listing, 'quantity': quantity,
+        'message': gettext('s2b2b_procurement.msg_alert_stock_short',
+            listing=listing.rec_name, quantity=f'{quantity:g}',
+            available=f'{listing.available_quantity:g}',
+            buyer=buyer.rec_name),
+        }
+
+
+def _delivery_address(party, delivery):
+    Address = Pool().get('party.address')
+    if delivery is not None:
+        delivery = Address(int(delivery))
+        if delivery.party != party:
+            raise OrderValidationError(gettext(
+                    's2b2b_procurement.msg_order_delivery_not_buyer',
+                    address=delivery.rec_name))
+        return delivery
+    delivery = party.address_get(type='delivery')
+    if delivery is None:
+        raise OrderValidationError(gettext(
+                's2b2b_procurement.msg_order_delivery_missing',
+                party=party.rec_name))
+    return delivery
+
+
+def _sale_line(line):
+    SaleLine = Pool().get('sale.line')
+    listing = line.listing
+    price = ordering.unit_price(
+        listing.s2b2b_snapshot(), line.quantity, line.unit_price)
+    return SaleLine(
+        type='line', product=listing.product, unit=listing.uom,
+        quantity=line.quantity, unit_price=price, taxes=[],
+        description=listing.rec_name, s2b2b_listing=listing,
+        s2b2b_reserved=line.quantity, s2b2b_origin=line.origin,
+        s2b2b_delivery_date=line.delivery_date)
+
+
+def _sale_data(sale):
+    return {
+        'number': sale.number, 'buyer': sale.s2b2b_buyer.rec_name,
+        'requested_by': (sale.s2b2b_requested_by.email
+            if sale.s2b2b_requested_by else None),
+        'approval': sale.s2b2b_approval,
+        'lines': [[l.s2b2b_listing.id, l.quantity, str(l.unit_price)]
+            for l in sale.lines],
+        }
+
+
+def _by(web_user):
+    return {'by': web_user.email if web_user else None}
+
+
+def _required_reason(reason):
+    reason = (reason or '').strip()
+    if not reason:
+        raise OrderStateError(
+            gettext('s2b2b_procurement.msg_order_reason_required'))
+    return reason
+
+
+class SaleLine(metaclass=PoolMeta):
+    __name__ = 'sale.line'
+
+    s2b2b_listing = fields.Many2One(
+        's2b2b.listing', "Listing", readonly=True, ondelete='RESTRICT')
+    s2b2b_reserved = fields.Float(
+        "Reserved Stock", readonly=True,
+        help="The quantity taken off the listing's stock and not yet "
+        "shipped or given back.")
+    s2b2b_origin = fields.Reference(
+        "Order Origin", selection='get_s2b2b_origins', readonly=True,
+        help="What the line was ordered from, e.g. a contract line.")
+    s2b2b_delivery_date = fields.Date(
+        "Requested Date", readonly=True,
+        help="The date the buyer wants the goods shipped by, when later "
+        "than the listing's lead time allows.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.s2b2b_listing, Index.Equality()),
+                where=t.s2b2b_listing != None))  # noqa: E711
+
+    @property
+    def s2b2b_purchase_line(self):
+        "The supplier's purchase line of the order line"
+        request = self.purchase_request
+        return request.purchase_line if request else None
+
+    @classmethod
+    def _get_s2b2b_origins(cls):
+        "Models an order line can come from"
+        return ['s2b2b.contract.line']
+
+    @classmethod
+    def get_s2b2b_origins(cls):
+        IrModel = Pool().get('ir.model')
+        return [(None, '')] + [(m, IrModel.get_name(m))
+            for m in cls._get_s2b2b_origins()]
+
+    @classmethod
+    def copy(cls, lines, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('s2b2b_reserved')
+        return super().copy(lines, default=default)
+
+    @classmethod
+    def s2b2b_release(cls, lines):
+        "Give the stock still reserved by the lines back to their listings"
+        Listing = Pool().get('s2b2b.listing')
+        lines = [l for l in lines if l.s2b2b_listing and l.s2b2b_reserved]
+        quantities = ordering.quantities_by_listing(
+            (l.s2b2b_listing.id, l.s2b2b_reserved) for l in lines)
+        Listing.s2b2b_release(quantities)
+        cls.write(lines, {'s2b2b_reserved': 0})
+
+    @classmethod
+    def s2b2b_ignore_cancelled(cls, lines):
+        "The cancelled moves of cancelled lines are no shipment exception"
+        to_write = []
+        for line in lines:
+            skips = set(line.moves_ignored) | set(line.moves_recreated)
+            moves = [m.id for m in line.moves
+                if m.state == 'cancelled' and m not in skips]
+            if moves:
+                to_write.extend(([line], {'moves_ignored': [('add', moves)]}))
+        if to_write:
+            cls.write(*to_write)
+
+
+class Purchase(metaclass=PoolMeta):
+    __name__ = 'purchase.purchase'
+
+    s2b2b_sale = fields.Many2One(
+        'sale.sale', "Buyer Order", readonly=True, ondelete='RESTRICT')
+    s2b2b_supplier = fields.Many2One(
+        's2b2b.member', "Supplier Member", readonly=True,
+        ondelete='RESTRICT')
+    s2b2b_confirm_due = fields.DateTime(
+        "Confirm by", readonly=True,
+        help="The supplier confirms before this time (the platform's SLA).")
+    s2b2b_confirmed_by = fields.Many2One(
+        'web.user', "Confirmed by", readonly=True, ondelete='RESTRICT')
+    s2b2b_rejected_by = fields.Many2One(
+        'web.user', "Rejected by", readonly=True, ondelete='RESTRICT')
+    s2b2b_reject_reason = fields.Text(
+        "Rejection Reason", readonly=True,
+        states={'invisible': ~Eval('s2b2b_reject_reason')})
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.s2b2b_supplier, Index.Equality()),
+                    (t.id, Index.Range(order='DESC')),
+                    where=t.s2b2b_supplier != None),  # noqa: E711
+                Index(t, (t.s2b2b_sale, Index.Equality()),
+                    where=t.s2b2b_sale != None),  # noqa: E711
+                Index(t, (t.s2b2b_confirm_due, Index.Range()),
+                    where=t.state == 'quotation'),
+                })
+
+    @classmethod
+    def copy(cls, purchases, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['s2b2b_sale', 's2b2b_supplier', 's2b2b_confirm_due',
+                's2b2b_confirmed_by', 's2b2b_rejected_by',
+                's2b2b_reject_reason']:
+            default.setdefault(name)
+        return super().copy(purchases, default=default)
+
+    @classmethod
+    def s2b2b_ask_supplier(cls, purchases):
+        "Quote the purchases and tell the suppliers, who confirm within SLA"
+        pool = Pool()
+        Configuration = pool.get('s2b2b.configuration')
+        Notification = pool.get('s2b2b.notification')
+        hours = Configuration(1).confirm_sla_hours
+        due = dt.datetime.now() + dt.timedelta(hours=hours)
+        for purchase in purchases:
+            purchase.invoice_method = 'fulfillment'
+            purchase.s2b2b_confirm_due = due
+            if not purchase.payment_term:
+                purchase.payment_term = Configuration(1).order_payment_term
+        cls.save(purchases)
+        cls.quote(purchases)
+        Notification.notify([notify(p.s2b2b_supplier, 'order.new', p,
+                    'msg_order_new', purchase=p.rec_name,
+                    due=due.strftime('%Y-%m-%d %H:%M'))
+                for p in purchases if p.s2b2b_supplier])
+
+    @classmethod
+    def s2b2b_confirm(cls, purchases, web_user):
+        "The supplier confirms its orders: they become drop shipments"
+        cls._s2b2b_check_supplier(purchases, web_user, 'confirm')
+        with as_platform(purchases[0].company if purchases else None):
+            purchases = cls.browse(purchases)
+            cls.write(purchases, {'s2b2b_confirmed_by':
+                    web_user.id if web_user else None})
+            cls.confirm(purchases)
+            log('order.confirmed', purchases, lambda p: p.s2b2b_supplier,
+                _by(web_user))
+
+    @classmethod
+    def s2b2b_reject(cls, purchases, web_user, reason):
+        """The supplier rejects its orders with a reason: they are
+        cancelled with their share of the buyer's order, the stock is
+        released and the buyer told"""
+        cls._s2b2b_check_supplier(purchases, web_user, 'reject')
+        reason = _required_reason(reason)
+        with as_platform(purchases[0].company if purchases else None):
+            purchases = cls.browse(purchases)
+            cls.write(purchases, {
+                    's2b2b_rejected_by': web_user.id if web_user else None,
+                    's2b2b_reject_reason': reason,
+                    })
+            cls.cancel(purchases)
+            cls._s2b2b_cancel_sale_lines(purchases)
+            log('order.rejected', purchases, lambda p: p.s2b2b_supplier,
+                {**_by(web_user), 'reason': reason})
+            cls._s2b2b_notify_buyer(purchases, 'order.rejected',
+                'msg_order_rejected', reason=reason)
+
+    @classmethod
+    def _s2b2b_check_supplier(cls, purchases, web_user, action):
+        for purchase in purchases:
+            check_member(web_user, purchase.s2b2b_supplier, SUPPLIER_ROLES,
+                purchase)
+        check_state(purchases, {'quotation'}, action)
+
+    @classmethod
+    def _s2b2b_cancel_requests(cls, purchases):
+        """The requests of cancelled purchases are not supplied again: the
+        sale lines' supply is cancelled; return the requests"""
+        Request = Pool().get('purchase.request')
+        requests = [r for p in purchases for l in p.lines
+            for r in l.requests]
+        Request.write(requests, {'exception_ignored': True})
+        Request.update_state(requests)
+        return requests
+
+    @classmethod
+    def _s2b2b_cancel_sale_lines(cls, purchases):
+        "The sale lines of cancelled purchases: cancelled, stock released"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        SaleLine = pool.get('sale.line')
+        requests = cls._s2b2b_cancel_requests(purchases)
+        lines = [l for r in requests for l in r.sale_lines]
+        SaleLine.s2b2b_release(lines)
+        sales = list({l.sale for l in lines})
+        # Processing cancels the lines' moves waiting for supply
+        Sale.process(sales)
+        SaleLine.s2b2b_ignore_cancelled(SaleLine.browse(lines))
+        Sale.process(sales)
+
+    @classmethod
+    def _s2b2b_notify_buyer(cls, purchases, kind, message, **variables):
+        Notification = Pool().get('s2b2b.notification')
+        Notification.notify([notify(p.s2b2b_sale.s2b2b_buyer, kind,
+                    p.s2b2b_sale, message, order=p.s2b2b_sale.rec_name,
+                    supplier=p.party.rec_name, **variables)
+                for p in purchases if p.s2b2b_sale])
+
+    def create_drop_shipment(self):
+        shipment = super().create_drop_shipment()
+        if self.s2b2b_supplier:
+            today = Pool().get('ir.date').today()
+            lines = [l.s2b2b_sale_line for l in self.lines
+                if l.s2b2b_sale_line and l.s2b2b_sale_line.s2b2b_listing]
+            lead_time = max(
+                (l.s2b2b_listing.lead_time for l in lines), default=0)
+            shipment.s2b2b_supplier = self.s2b2b_supplier
+            shipment.s2b2b_buyer = self.s2b2b_sale.s2b2b_buyer
+            shipment.s2b2b_promised_date = max(
+                [ordering.promised_date(today, lead_time)]
+                + [l.s2b2b_delivery_date for l in lines
+                    if l.s2b2b_delivery_date])
+            shipment.planned_date = shipment.s2b2b_promised_date
+        return shipment
+
+
+class PurchaseLine(metaclass=PoolMeta):
+    __name__ = 'purchase.line'
+
+    s2b2b_sale_line = fields.Many2One(
+        'sale.line', "Buyer Order Line", readonly=True, ondelete='RESTRICT')
+
+    @classmethod
+    def copy(cls, lines, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('s2b2b_sale_line')
+        return super().copy(lines, default=default)
+
+
+def _request_sale_line(request):
+    "The platform order line a purchase request supplies, or None"
+    lines = [l for l in request.sale_lines if l.s2b2b_listing]
+    return lines[0] if lines else None
+
+
+class CreatePurchase(metaclass=PoolMeta):
+    __name__ = 'purchase.request.create_purchase'
+
+    @classmethod
+    def _group_purchase_key(cls, requests, request):
+        "One purchase per order and supplier"
+        key = super()._group_purchase_key(requests, request)
+        if line := _request_sale_line(request):
+            key += (
+                ('s2b2b_sale', line.sale),
+                ('s2b2b_supplier', line.s2b2b_listing.supplier),
+                )
+        return key
+
+    def _group_purchase_line_key(self, request):
+        "One purchase line per order line: each has its own price"
+        key = super()._group_purchase_line_key(request)
+        if line := _request_sale_line(request):
+            key += (('s2b2b_sale_line', line),)
+        return key
+
+    @classmethod
+    def compute_purchase_line(cls, key, requests, purchase):
+        "The supplier's price is the buyer's less the commission"
+        Configuration = Pool().get('s2b2b.configuration')
+        line = super().compute_purchase_line(key, requests, purchase)
+        sale_line = dict(key).get('s2b2b_sale_line')
+        if sale_line:
+            line.unit_price = ordering.supplier_price(sale_line.unit_price,
+                Configuration(1).commission_percent)
+        return line
+
+
+class ShipmentDrop(metaclass=PoolMeta):
+    __name__ = 'stock.shipment.drop'
+
+    s2b2b_supplier = fields.Many2One(
+        's2b2b.member', "Supplier Member", readonly=True,
+        ondelete='RESTRICT')
+    s2b2b_buyer = fields.Many2One(
+        's2b2b.member', "Buyer Member", readonly=True, ondelete='RESTRICT')
+    s2b2b_promised_date = fields.Date(
+        "Promised Date", readonly=True,
+        help="The date the supplier ships by: confirmation plus the "
+        "listing's lead time.")
+    s2b2b_carrier = fields.Char("Carrier", readonly=True)
+    s2b2b_tracking_number = fields.Char("Tracking Number", readonly=True)
+    s2b2b_shipped_by = fields.Many2One(
+        'web.user', "Shipped by", readonly=True, ondelete='RESTRICT')
+    s2b2b_received_by = fields.Many2One(
+        'web.user', "Received by", readonly=True, ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.s2b2b_supplier, Index.Equality()),
+                    where=t.s2b2b_supplier != None),  # noqa: E711
+                Index(t, (t.s2b2b_buyer, Index.Equality()),
+                    where=t.s2b2b_buyer != None),  # noqa: E711
+                Index(t, (t.s2b2b_promised_date, Index.Range()),
+                    where=t.state == 'waiting'),
+                })
+
+    @classmethod
+    def copy(cls, shipments, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['s2b2b_carrier', 's2b2b_tracking_number',
+                's2b2b_shipped_by', 's2b2b_received_by']:
+            default.setdefault(name)
+        return super().copy(shipments, default=default)
+
+    @classmethod
+    def s2b2b_ship(cls, shipments, web_user, carrier, tracking_number,
+            quantities=None):
+        """The supplier ships, in full or partly: quantities is {supplier
+        move: quantity shipped} (moves left out ship in full); what is
+        left goes to a new shipment that waits.  Return the shipped."""
+        if not (carrier or '').strip() or not (tracking_number or '').strip():
+            raise ShipmentQuantityError(
+                gettext('s2b2b_procurement.msg_ship_tracking_required'))
+        for shipment in shipments:
+            check_member(web_user, shipment.s2b2b_supplier, SUPPLIER_ROLES,
+                shipment)
+        check_state(shipments, {'waiting'}, 'ship')
+        quantities = {int(m): q for m, q in (quantities or {}).items()}
+        with as_platform(shipments[0].company if shipments else None):
+            shipments = cls.browse(shipments)
+            cls._s2b2b_split_unshipped(shipments, quantities)
+            shipments = cls.browse(shipments)
+            cls.write(shipments, {
+                    's2b2b_carrier': carrier.strip(),
+                    's2b2b_tracking_number': tracking_number.strip(),
+                    's2b2b_shipped_by': web_user.id if web_user else None,
+                    })
+            cls.ship(shipments)
+            Pool().get('s2b2b.notification').notify([notify(
+                        s.s2b2b_buyer, 'order.shipped', s,
+                        'msg_order_shipped', shipment=s.rec_name,
+                        supplier=s.supplier.rec_name,
+                        carrier=s.s2b2b_carrier,
+                        tracking_number=s.s2b2b_tracking_number)
+                    for s in shipments if s.s2b2b_buyer])
+            log('order.shipped', shipments, lambda s: s.s2b2b_supplier,
+                lambda s: {'carrier': s.s2b2b_carrier,
+                    'tracking_number': s.s2b2b_tracking_number,
+                    'moves': [[m.product.rec_name, m.quantity]
+                        for m in s.supplier_moves]})
+        return shipments
+
+    @classmethod
+    def _s2b2b_split_unshipped(cls, shipments, quantities):
+        """Split the moves shipped partly (stock_split: the customer moves
+        follow) and put what is left in a copy of the shipment"""
+        Move = Pool().get('stock.move')
+        for shipment in shipments:
+            moves = [m for m in shipment.supplier_moves
+                if m.state != 'cancelled']
+            try:
+                plan = ordering.ship_plan(
+                    [(m.id, m.quantity) for m in moves], quantities)
+            except ValueError as error:
+                raise ShipmentQuantityError(gettext(
+                        f's2b2b_procurement.msg_ship_{error.args[0]}',
+                        shipment=shipment.rec_name))
+            left = []
+            for move, (_, shipped, rest) in zip(moves, plan):
+                if not rest:
+                    continue
+                if shipped:
+                    _, *others = move.split(shipped, move.unit, count=1)
+                    left.extend(others)
+                else:
+                    left.append(move)
+            if left:
+                cls._s2b2b_move_to_copy(shipment, Move.browse(left))
+
+    @classmethod
+    def _s2b2b_move_to_copy(cls, shipment, moves):
+        "Move supplier moves and their customer moves to a waiting copy"
+        Move = Pool().get('stock.move')
+        rest, = cls.copy([shipment], default={'moves': None})
+        Move.write(list(moves) + [d for m in moves for d in m.moves_drop],
+            {'shipment': str(rest)})
+        cls.wait([shipment, rest])
+
+    @classmethod
+    def s2b2b_receive(cls, shipments, web_user):
+        "The buyer confirms receipt; the invoices are then posted (queued)"
+        Sale = Pool().get('sale.sale')
+        for shipment in shipments:
+            check_member(web_user, shipment.s2b2b_buyer, RECEIPT_ROLES,
+                shipment)
+        check_state(shipments, {'shipped'}, 'receive')
+        with as_platform(shipments[0].company if shipments else None):
+            shipments = cls.browse(shipments)
+            cls.write(shipments, {
+                    's2b2b_received_by': web_user.id if web_user else None})
+            cls.do(shipments)
+            log('order.received', shipments, lambda s: s.s2b2b_buyer,
+                _by(web_user))
+            sales = list({m.sale for s in shipments for m in s.customer_moves
+                    if m.sale})
+        if sales:
+            queue(Sale, 's2b2b_post_invoices', sales, sales[0].company)
