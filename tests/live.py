@@ -1,15 +1,18 @@
 # This file is part of the S2B2B platform.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-"""A real trytond server on a scratch SQLite database, for browser tests.
+"""A real trytond server on a scratch database, for browser tests.
 
 The database is created with trytond-admin (all modules, zh_CN loaded)
-and the demo data; mails go to an SMTP sink whose messages the tests read.
+and the demo data once per state of addons/, then copied for each server:
+a SQLite file and its file store under var/test-cache, or a PostgreSQL
+template database.  Mails go to an SMTP sink whose messages the tests read.
 """
 import base64
 import json
 import mailbox
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
+from run import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -83,18 +87,64 @@ class LiveServer:
             env.pop(name, None)
         return env
 
-    def _run(self, *args):
-        subprocess.run([str(BIN / args[0]), *args[1:]], env=self.environ(),
-            check=True, capture_output=True, cwd=ROOT)
+    def _build(self, name, **settings):
+        """Create database name with every module and the demo data
+        (settings override the server's environment)"""
+        environ = {**self.environ(), **settings}
+        for args in [
+                ['trytond-admin', '-d', name, '--all', '-u', *MODULES,
+                    '--activate-dependencies', '-l', 'zh_CN', 'en',
+                    '--email', 'admin@example.com'],
+                ['s2b2b', '-d', name, 'demo']]:
+            done = subprocess.run([str(BIN / args[0]), *args[1:]],
+                env=environ, capture_output=True, text=True, cwd=ROOT)
+            if done.returncode:
+                raise RuntimeError(f"{' '.join(args)} failed:\n"
+                    + done.stderr[-3000:])
 
     def _create_database(self):
+        """Copy the demo database of this state of the code, building it
+        first when there is none"""
+        template = f'test-live-{fingerprint()}'
+        (self.tmp / 'admin.pw').write_text('admin\n')
         if URI.startswith('sqlite'):
-            (self.tmp / f'{DB}.sqlite').touch()
+            self._copy_sqlite(ROOT / 'var' / 'test-cache' / template)
             return
         import psycopg
+        files = ROOT / 'var' / 'test-cache' / 'live-files'
         with psycopg.connect(URI + 'postgres', autocommit=True) as conn:
+            if not conn.execute('SELECT 1 FROM pg_database '
+                    'WHERE datname = %s', (template,)).fetchone():
+                building = f'{template}-{os.getpid()}'
+                conn.execute(f'DROP DATABASE IF EXISTS "{building}"')
+                conn.execute(f'CREATE DATABASE "{building}"')
+                self._build(building, TRYTOND_DATABASE__PATH=str(files))
+                if (files / building).exists():
+                    shutil.rmtree(files / template, ignore_errors=True)
+                    (files / building).rename(files / template)
+                conn.execute(
+                    f'ALTER DATABASE "{building}" RENAME TO "{template}"')
             conn.execute(f'DROP DATABASE IF EXISTS "{DB}"')
-            conn.execute(f'CREATE DATABASE "{DB}"')
+            conn.execute(f'CREATE DATABASE "{DB}" TEMPLATE "{template}"')
+        if (files / template).exists():  # the file store of the demo
+            shutil.copytree(files / template, self.tmp / DB)
+
+    def _copy_sqlite(self, cache):
+        "The database file and its file store, from cache"
+        if not cache.exists():
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            building = Path(tempfile.mkdtemp(dir=cache.parent))
+            (building / f'{DB}.sqlite').touch()
+            try:
+                self._build(DB, TRYTOND_DATABASE__PATH=str(building))
+            except BaseException:
+                shutil.rmtree(building)
+                raise
+            try:
+                building.rename(cache)
+            except OSError:  # another run built it meanwhile
+                shutil.rmtree(building)
+        shutil.copytree(cache, self.tmp, dirs_exist_ok=True)
 
     def _drop_database(self):
         if URI.startswith('postgresql'):
@@ -105,11 +155,6 @@ class LiveServer:
     def start(self):
         self.smtp.start()
         self._create_database()
-        (self.tmp / 'admin.pw').write_text('admin\n')
-        self._run('trytond-admin', '-d', DB, '--all', '-u', *MODULES,
-            '--activate-dependencies', '-l', 'zh_CN', 'en',
-            '--email', 'admin@example.com')
-        self._run('s2b2b', '-d', DB, 'demo')
         self.process = subprocess.Popen(
             [str(BIN / 'trytond'), '-d', DB], env=self.environ(), cwd=ROOT,
             stdout=subprocess.DEVNULL, stderr=open(self.tmp / 'log', 'w'))

@@ -37,7 +37,7 @@ def _parse(argv):
     return parser.parse_args(argv)
 
 
-def _fingerprint():
+def fingerprint():
     "Hash of everything that shapes a database: cached ones must match it"
     digest = hashlib.sha256()
     for path in sorted(ROOT.glob('addons/**/*')):
@@ -65,8 +65,8 @@ def _drop_stale_templates(uri, fingerprint):
 
 def _environment(backend):
     "Point trytond's test machinery at the backend; cache templates"
-    fingerprint = _fingerprint()
-    cache = ROOT / 'var' / 'test-cache' / f'{backend}-{fingerprint}'
+    code = fingerprint()
+    cache = ROOT / 'var' / 'test-cache' / f'{backend}-{code}'
     if backend == 'postgresql':
         uri = os.environ.get('S2B2B_TEST_DATABASE_URI', PG_URI)
         os.environ['TRYTOND_DATABASE__URI'] = uri
@@ -79,7 +79,7 @@ def _environment(backend):
             os.environ.setdefault('DB_CACHE', str(cache))
         elif os.environ.setdefault('DB_CACHE', 'postgresql://').startswith(
                 'postgresql://'):
-            _drop_stale_templates(uri, fingerprint)
+            _drop_stale_templates(uri, code)
     else:
         os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
         os.environ.setdefault('DB_NAME', ':memory:')
@@ -110,6 +110,32 @@ def _test_names():
     return names
 
 
+class TimedResult(unittest.TextTestResult):
+    """Wall time per test class, set-up included: the time from the end of
+    the previous test to the end of the class's last test"""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.class_times = {}
+        self._mark = time.monotonic()
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        now = time.monotonic()
+        name = type(test).__module__.rsplit('.', 1)[-1] + '.' + (
+            type(test).__name__)
+        self.class_times[name] = self.class_times.get(name, 0) + (
+            now - self._mark)
+        self._mark = now
+
+
+def _print_slowest(result, count=12):
+    slowest = sorted(result.class_times.items(), key=lambda i: -i[1])
+    print("Slowest test classes (set-up included):")
+    for name, seconds in slowest[:count]:
+        print(f"  {seconds:7.1f} s  {name}")
+
+
 def main(argv=None):
     options = _parse(argv)
     _environment(options.backend)
@@ -122,7 +148,9 @@ def main(argv=None):
         f"{suite.countTestCases()} tests", flush=True)
     start = time.monotonic()
     result = unittest.TextTestRunner(
-        verbosity=2 if options.verbose else 1, stream=sys.stdout).run(suite)
+        verbosity=2 if options.verbose else 1, stream=sys.stdout,
+        resultclass=TimedResult).run(suite)
+    _print_slowest(result)
     failed = len(result.failures) + len(result.errors) + len(
         result.unexpectedSuccesses)
     skipped = len(result.skipped)

@@ -46,12 +46,18 @@ def _module_demos(database):
     import importlib
 
     from trytond.pool import Pool
-    Module = Pool(database).get('ir.module')
+    from trytond.transaction import Transaction
+    pool = Pool(database)
+    Module = pool.get('ir.module')
+    Company = pool.get('company.company')
     active = {m.name for m in Module.search([
                 ('name', 'in', DEMO_MODULES), ('state', '=', 'activated')])}
-    return [(name, importlib.import_module(
-                f'trytond.modules.{name}.demo').load())
-        for name in DEMO_MODULES if name in active]
+    # Products, prices and documents belong to the platform's company
+    company, = Company.search([], order=[('id', 'ASC')], limit=1)
+    with Transaction().set_context(company=company.id):
+        return [(name, importlib.import_module(
+                    f'trytond.modules.{name}.demo').load())
+            for name in DEMO_MODULES if name in active]
 
 
 def demo(options):

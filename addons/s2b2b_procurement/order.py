@@ -142,58 +142,110 @@ class Listing(metaclass=PoolMeta):
 
     def s2b2b_snapshot(self):
         "What an order line is checked against"
-        return ordering.ListingSnapshot(
-            id=self.id, state=self.state,
-            supplier_approved=self.supplier.state == 'approved',
-            tiers=tuple(self.tiers), moq=self.moq,
-            multiple=self.order_multiple,
-            available=self.available_quantity,
-            valid_from=self.valid_from, valid_to=self.valid_to,
-            currency=self.currency.id, lead_time=self.lead_time)
+        return self.s2b2b_snapshots([self])[self.id]
+
+    @classmethod
+    def s2b2b_snapshots(cls, listings):
+        """{listing id: ListingSnapshot} of the listings, read with two
+        queries whatever their number"""
+        pool = Pool()
+        Tier = pool.get('s2b2b.listing.price_tier')
+        Member = pool.get('s2b2b.member')
+        table, tier, member = (
+            cls.__table__(), Tier.__table__(), Member.__table__())
+        ids = list({int(l) for l in listings})
+        cursor = Transaction().connection.cursor()
+        tiers = {}
+        cursor.execute(*tier.select(tier.listing, tier.quantity,
+                tier.unit_price, where=tier.listing.in_(ids),
+                order_by=[tier.listing, tier.quantity]))
+        for listing, quantity, price in cursor:
+            tiers.setdefault(listing, []).append((quantity, Decimal(price)))
+        cursor.execute(*table.join(member,
+                condition=member.id == table.supplier).select(
+                table.id, table.state, member.state, table.moq,
+                table.order_multiple, table.available_quantity,
+                table.valid_from, table.valid_to, table.currency,
+                table.lead_time, where=table.id.in_(ids)))
+        return {row[0]: ordering.ListingSnapshot(
+                id=row[0], state=row[1], supplier_approved=row[2] == 'approved',
+                tiers=tuple(tiers.get(row[0], ())), moq=row[3],
+                multiple=row[4], available=row[5],
+                valid_from=_date(row[6]), valid_to=_date(row[7]),
+                currency=row[8], lead_time=row[9])
+            for row in cursor}
 
     @classmethod
     def s2b2b_reserve(cls, quantities):
         """Take {listing id: quantity} off the stock, each with one
         conditional UPDATE so that concurrent orders never oversell;
         return the ids whose stock was short (then nothing is taken)"""
-        short = [i for i, q in sorted(quantities.items())
-            if not cls._s2b2b_move_stock(i, -q)]
+        moved = [cls._s2b2b_move_stock(i, -q)
+            for i, q in sorted(quantities.items())]
+        short = [i for i, m in zip(sorted(quantities), moved) if m is None]
         if not short:
-            cls._s2b2b_stock_moved(list(quantities))
+            cls._s2b2b_stock_moved(list(quantities),
+                [i for i, m in zip(sorted(quantities), moved) if m])
         return short
 
     @classmethod
     def s2b2b_release(cls, quantities):
         "Give {listing id: quantity} back to the stock"
-        for listing_id, quantity in sorted(quantities.items()):
-            if quantity > 0:
-                cls._s2b2b_move_stock(listing_id, quantity)
-        cls._s2b2b_stock_moved([i for i, q in quantities.items() if q > 0])
+        moved = {i: cls._s2b2b_move_stock(i, q)
+            for i, q in sorted(quantities.items()) if q > 0}
+        cls._s2b2b_stock_moved(
+            list(moved), [i for i, m in moved.items() if m])
 
     @classmethod
     def _s2b2b_move_stock(cls, listing_id, quantity):
+        """Move the listing's stock by quantity; None when short, else
+        whether the stock crossed its low-stock threshold or zero (the
+        alert and the member pages follow), when the database tells"""
         table = cls.__table__()
-        cursor = Transaction().connection.cursor()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
         new = table.available_quantity + quantity
         where = table.id == listing_id
         if quantity < 0:
             where &= table.available_quantity >= -quantity
+        returning = None
+        if transaction.database.has_returning():
+            returning = [table.available_quantity, table.low_stock_threshold,
+                table.low_stock_alerted]
         cursor.execute(*table.update(
                 [table.available_quantity, table.in_stock], [new, new > 0],
-                where=where))
-        return cursor.rowcount == 1
+                where=where, returning=returning))
+        if not returning:
+            return True if cursor.rowcount == 1 else None
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        available, threshold, alerted = row
+        low = available <= threshold
+        return (low != bool(alerted)
+            or (available > 0) != (available - quantity > 0))
 
     @classmethod
-    def _s2b2b_stock_moved(cls, ids):
-        "Tell the caches and the low-stock alert the stock changed by SQL"
+    def _s2b2b_stock_moved(cls, ids, crossed):
+        """Tell the caches the stock changed by SQL, and the low-stock
+        alert and the member pages the listings whose stock crossed"""
         if not ids:
             return
         invalidate(cls, ids)
-        listings = cls.browse(ids)
+        if not crossed:
+            return
+        listings = cls.browse(crossed)
         cls.on_modification('write', listings,
             field_names={'available_quantity', 'in_stock'})
         with as_platform():
-            cls.check_low_stock(cls.browse(ids))
+            cls.check_low_stock(cls.browse(crossed))
+
+
+def _date(value):
+    "SQLite returns dates as text"
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
 
 
 def _ensure_addresses(parties):
@@ -254,34 +306,70 @@ class Sale(metaclass=PoolMeta):
         all problems are reported in one error; the stock is then reserved
         and the sale saved, to be processed in the queue unless it waits
         for an approver."""
-        lines = [_order_line(l) for l in lines]
+        lines = _order_lines(lines)
         company = platform_company()
         with as_platform(company):
             buyer = Pool().get('s2b2b.member')(int(buyer))
-            cls._s2b2b_check_buyer(buyer, requested_by, lines)
-            cls._s2b2b_validate(buyer, lines, company)
-            # Listings published before the accounting was set up
-            Pool().get('s2b2b.listing').s2b2b_make_tradable(
-                [l.listing for l in lines])
-            amount = _order_amount(lines)
-            cls.s2b2b_check_credit(buyer, amount)
-            sale = cls._s2b2b_new_sale(
-                buyer, lines, company, delivery, requested_by, contract)
-            sale.reference = reference
-            cls._s2b2b_reserve(buyer, lines)
-            sale.s2b2b_approval = ('waiting' if ordering.needs_approval(
-                    amount, buyer.approval_limit) else None)
-            sale.save()
-            log('order.placed', [sale], buyer, _sale_data)
-            if sale.s2b2b_approval == 'waiting':
-                Pool().get('s2b2b.notification').notify([notify(
-                            buyer, 'order.approval', sale,
-                            'msg_order_approval', order=sale.rec_name,
-                            amount=f'{amount:.2f}',
-                            limit=f'{buyer.approval_limit:.2f}')])
+            amount, delivery = cls.s2b2b_accept(
+                buyer, lines, requested_by, company, delivery)
+            sale = cls.s2b2b_make(buyer, lines, company, amount,
+                delivery=delivery, requested_by=requested_by,
+                contract=contract, reference=reference)
         if sale.s2b2b_approval != 'waiting':
             queue(cls, 's2b2b_process', [sale], company)
         return cls(sale.id)
+
+    @classmethod
+    def s2b2b_accept(cls, buyer, lines, requested_by, company,
+            delivery=None):
+        """Check the order (every problem in one error), its delivery
+        address and the buyer's credit, take the stock; return the amount
+        and the delivery address"""
+        cls._s2b2b_check_buyer(buyer, requested_by, lines)
+        cls._s2b2b_validate(buyer, lines, company)
+        delivery = _delivery_address(buyer.party, delivery)
+        amount = _order_amount(lines)
+        cls.s2b2b_check_credit(buyer, amount)
+        cls._s2b2b_reserve(buyer, lines)
+        return amount, delivery
+
+    @classmethod
+    def s2b2b_make(cls, buyer, lines, company, amount, delivery=None,
+            requested_by=None, contract=None, reference=None):
+        """The sale of accepted lines (their stock taken), waiting for an
+        approver above the buyer's limit"""
+        sale, = cls.s2b2b_make_sales(company, [dict(buyer=buyer,
+                    lines=lines, amount=amount, delivery=delivery,
+                    requested_by=requested_by, contract=contract,
+                    reference=reference)])
+        return sale
+
+    @classmethod
+    def s2b2b_make_sales(cls, company, orders):
+        """The sales of accepted orders, saved together: dicts of buyer,
+        lines, amount, delivery, requested_by, contract and reference"""
+        # Listings published before the accounting was set up
+        Pool().get('s2b2b.listing').s2b2b_make_tradable(
+            list({l.listing for o in orders for l in o['lines']}))
+        sales = []
+        for order in orders:
+            buyer = order['buyer']
+            sale = cls._s2b2b_new_sale(buyer, order['lines'], company,
+                order['delivery'], order['requested_by'], order['contract'])
+            sale.reference = order['reference']
+            sale.s2b2b_approval = ('waiting' if ordering.needs_approval(
+                    order['amount'], buyer.approval_limit) else None)
+            sales.append(sale)
+        cls.save(sales)
+        log('order.placed', sales, lambda s: s.s2b2b_buyer, _sale_data)
+        Pool().get('s2b2b.notification').notify([notify(
+                    s.s2b2b_buyer, 'order.approval', s,
+                    'msg_order_approval', order=s.rec_name,
+                    amount=f'{o["amount"]:.2f}',
+                    limit=f'{s.s2b2b_buyer.approval_limit:.2f}')
+                for s, o in zip(sales, orders)
+                if s.s2b2b_approval == 'waiting'])
+        return sales
 
     @classmethod
     def _s2b2b_check_buyer(cls, buyer, requested_by, lines):
@@ -299,7 +387,7 @@ class Sale(metaclass=PoolMeta):
         "Raise one error with every problem of every line"
         today = Pool().get('ir.date').today()
         problems = ordering.order_problems([
-                (l.listing.s2b2b_snapshot(), l.quantity,
+                (l.snapshot, l.quantity,
                     l.unit_price is not None) for l in lines],
             today, currency=company.currency.id)
         if problems:
@@ -470,21 +558,29 @@ class Sale(metaclass=PoolMeta):
                 'total': i.total_amount})
 
 
-def _order_line(line):
-    if isinstance(line, ordering.OrderLine):
-        order_line = line
-    else:
-        order_line = ordering.OrderLine(**line)
+def _order_lines(lines):
+    """The lines as ordering.OrderLine of listing records (browsed
+    together), each with the snapshot of its listing"""
     Listing = Pool().get('s2b2b.listing')
+    lines = [l if isinstance(l, ordering.OrderLine)
+        else ordering.OrderLine(**l) for l in lines]
     with as_platform():
-        order_line.listing = Listing(int(order_line.listing))
-    order_line.quantity = float(order_line.quantity or 0)
-    return order_line
+        listings = Listing.browse([int(l.listing) for l in lines])
+        snapshots = Listing.s2b2b_snapshots(listings)
+    for line, listing in zip(lines, listings):
+        if listing.id not in snapshots:
+            raise OrderValidationError(gettext(
+                    's2b2b_procurement.msg_order_listing_unknown',
+                    listing=listing.id))
+        line.listing = listing
+        line.quantity = float(line.quantity or 0)
+        line.snapshot = snapshots[listing.id]
+    return lines
 
 
 def _order_amount(lines):
     return sum((Decimal(str(l.quantity)) * ordering.unit_price(
-                l.listing.s2b2b_snapshot(), l.quantity, l.unit_price)
+                l.snapshot, l.quantity, l.unit_price)
             for l in lines), Decimal(0))
 
 
@@ -512,7 +608,8 @@ def _delivery_address(party, delivery):
     Address = Pool().get('party.address')
     if delivery is not None:
         delivery = Address(int(delivery))
-        if delivery.party != party:
+        if not Address.search([('id', '=', delivery.id)]) \
+                or delivery.party != party:
             raise OrderValidationError(gettext(
                     's2b2b_procurement.msg_order_delivery_not_buyer',
                     address=delivery.rec_name))
@@ -529,7 +626,7 @@ def _sale_line(line):
     SaleLine = Pool().get('sale.line')
     listing = line.listing
     price = ordering.unit_price(
-        listing.s2b2b_snapshot(), line.quantity, line.unit_price)
+        line.snapshot, line.quantity, line.unit_price)
     return SaleLine(
         type='line', product=listing.product, unit=listing.uom,
         quantity=line.quantity, unit_price=price, taxes=[],

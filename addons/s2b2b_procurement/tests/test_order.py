@@ -243,13 +243,13 @@ class OrderTestCase(unittest.TestCase):
         with platform():
             data = members()
             ok = listing(data.supplier_a, data.catalog.cement, available=30)
-            snapshot = Listing.s2b2b_snapshot
+            snapshots = Listing.s2b2b_snapshots
 
-            def stale(self):
+            def stale(listings):
                 "What was read before another order took the stock"
-                return snapshot(self).__class__(
-                    **{**snapshot(self).__dict__, 'available': 1000})
-            with patch.object(Listing, 's2b2b_snapshot', stale):
+                return {i: s.__class__(**{**s.__dict__, 'available': 1000})
+                    for i, s in snapshots(listings).items()}
+            with patch.object(Listing, 's2b2b_snapshots', stale):
                 self._assert_refused(data, [
                         {'listing': ok.id, 'quantity': 40}], StockShortError)
             sale = order(data, [{'listing': ok.id, 'quantity': 30}])
