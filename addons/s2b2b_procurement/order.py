@@ -93,8 +93,15 @@ class Listing(metaclass=PoolMeta):
 
     @classmethod
     def make_products(cls, listings):
-        super().make_products(listings)
-        cls.s2b2b_make_tradable(listings)
+        # Prices of products belong to a company: the platform's when the
+        # caller (an operator without a company, a script) set none
+        context = {}
+        if Transaction().context.get('company') is None:
+            company = platform_company()
+            context['company'] = company.id if company else None
+        with Transaction().set_context(context):
+            super().make_products(listings)
+            cls.s2b2b_make_tradable(listings)
 
     def s2b2b_tradable(self, category):
         "The listing's product can be sold, bought and drop-shipped"

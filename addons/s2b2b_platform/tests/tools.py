@@ -44,13 +44,19 @@ def company_code(number, region='320500'):
 def create_document_types():
     "Create a mandatory business license and an optional certificate"
     DocumentType = Pool().get('s2b2b.member.document.type')
-    return DocumentType.create([{
-                'code': 'business_license', 'name': "Business License",
-                'mandatory': True, 'member_kind': 'all',
-                }, {
-                'code': 'iso9001', 'name': "ISO 9001", 'mandatory': False,
-                'member_kind': 'supplier',
-                }])
+    values = [{
+            'code': 'business_license', 'name': "Business License",
+            'mandatory': True, 'member_kind': 'all',
+            }, {
+            'code': 'iso9001', 'name': "ISO 9001", 'mandatory': False,
+            'member_kind': 'supplier',
+            }]
+    # the types are data of the database: a set-up may have made them
+    existing = DocumentType.search(
+        [('code', 'in', [v['code'] for v in values])])
+    codes = {t.code for t in existing}
+    return existing + DocumentType.create(
+        [v for v in values if v['code'] not in codes])
 
 
 def create_member(name, number, kind='buyer', state='approved',

@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""The platform's order flow from the buyer's order to both invoices
+posted, processed in batches, beside stock Tryton's batched reference.
+
+One *flow* is one buyer order of one line of a supplier's listing, the
+shape of ``stock_reference.py``'s flow, with every platform feature on:
+
+1. intake: ``s2b2b.order.place`` in a transaction of its own, as the API
+   request does it (lines checked, stock reserved, order recorded and its
+   processing queued, event appended);
+2. worker: the queued ``s2b2b.order.process`` tasks of the batch (the
+   ``sale.sale`` of the platform to the buyer), then ``Sale.s2b2b_process``
+   (quote, confirm, process, purchase requests → one drop-shipped
+   purchase per supplier at the buyer's price less the commission, the
+   supplier notified, its SLA set);
+3. each supplier confirms its orders (``Purchase.s2b2b_confirm``, one call
+   per supplier as its portal page does); the worker processes the
+   purchases (drop shipments);
+4. each supplier ships them (``ShipmentDrop.s2b2b_ship``, carrier and
+   tracking number; the buyer notified);
+5. each buyer confirms receipt (``ShipmentDrop.s2b2b_receive``); the
+   worker posts the customer and the supplier invoice
+   (``Sale.s2b2b_post_invoices``, invoice report rendering included as in
+   the reference) — the platform's commission lands on its accounts.
+
+Steps 2–5 run in one transaction per batch and step.  The *worker* is a
+batching one: the queued tasks of a batch with the same model, method,
+user and context run as one call with all their records (``ir.queue``
+tasks of Tryton, merged), which is how a deployment's worker is meant to
+drain them.  Every flow is verified afterwards (both invoices posted,
+shipment done, margin).
+
+Figures: ms/flow, flows/s, SQL statements/flow (counted as in
+``stock_reference.py``), per step; and the ratio against the stock
+reference recorded in ``bench/results/stock_reference.json`` (batched
+mode), or measured in the same run with ``--reference``.
+
+    .venv/bin/python bench/order_flow.py [--batches 4] [--batch-size 50]
+        [--reference] [--json-out bench/results/order_flow.json]
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# trytond reads its configuration once, on import: PostgreSQL before that
+os.environ.setdefault(
+    'TRYTOND_DATABASE__URI', 'postgresql://postgres@127.0.0.1:5432/')
+
+import _orders  # noqa: E402
+from _flow_stock import SqlCounter, in_transaction  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / 'results'
+STEPS = ['intake', 'sale', 'confirm', 'ship', 'receive_invoice']
+
+
+def parse(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--uri', default=_orders.PG_URI)
+    parser.add_argument('--db', default='s2b2b_bench_flow')
+    parser.add_argument('--batches', type=int, default=4)
+    parser.add_argument('--batch-size', type=int, default=50)
+    parser.add_argument('--warmup', type=int, default=1,
+        help="untimed batches first")
+    parser.add_argument('--reference', action='store_true',
+        help="run bench/stock_reference.py (batched) in this run too")
+    parser.add_argument('--reuse', action='store_true',
+        help="keep the database between runs: reuse it when it exists")
+    parser.add_argument('--json-out')
+    return parser.parse_args(argv)
+
+
+def prepare(options, env):
+    "The database and its fixture, created or (--reuse) found again"
+    from types import SimpleNamespace
+    saved = Path(env['TRYTOND_DATABASE__PATH']).parent / (
+        f'{options.db}.fixture.json')
+    if options.reuse and saved.exists():
+        return SimpleNamespace(**json.loads(saved.read_text())), True
+    _orders.create_database(options.uri, options.db, env)
+    return None, False
+
+
+class Meter:
+    "Seconds and SQL statements per step"
+
+    def __init__(self):
+        self.steps = defaultdict(lambda: [0.0, 0])
+
+    def run(self, name, database, func, context):
+        SqlCounter.active = True
+        start, sql = time.perf_counter(), SqlCounter.count
+        try:
+            return in_transaction(database, 0, func, context=context)
+        finally:
+            totals = self.steps[name]
+            totals[0] += time.perf_counter() - start
+            totals[1] += SqlCounter.count - sql
+            SqlCounter.active = False
+
+
+def run_tasks(task_ids):
+    """Run queued tasks as a batching worker: those of one model, method,
+    user and context in one call with all their records; the tasks they
+    push are run the same way, until none is left"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    pool = Pool()
+    Queue = pool.get('ir.queue')
+    transaction = Transaction()
+    while task_ids:
+        groups = defaultdict(list)
+        # a task may have been run meanwhile by the call that pushed it
+        for task in Queue.search([('id', 'in', task_ids)],
+                order=[('id', 'ASC')]):
+            data = task.data
+            key = (data['model'], data['method'], data['user'],
+                json.dumps(data['context'], sort_keys=True, default=str),
+                json.dumps([data['args'], data['kwargs']], default=str))
+            groups[key].append(task)
+        task_ids.clear()
+        transaction.tasks.clear()
+        for (model, method, user, _, _), tasks in groups.items():
+            Model = pool.get(model)
+            ids = []
+            for task in tasks:
+                instances = task.data['instances']
+                ids.extend([instances] if isinstance(instances, int)
+                    else instances)
+            # one record's tasks merged (a sale received in two shipments)
+            ids = list(dict.fromkeys(ids))
+            data = tasks[0].data
+            with transaction.set_user(user), transaction.set_context(
+                    data['context'], _skip_warnings=True):
+                getattr(Model, method)(Model.browse(ids),
+                    *data['args'], **data['kwargs'])
+        Queue.delete([t for g in groups.values() for t in g])
+        task_ids.extend(transaction.tasks)
+
+
+def pending():
+    from trytond.transaction import Transaction
+    tasks = list(Transaction().tasks)
+    Transaction().tasks.clear()
+    return tasks
+
+
+def supplier_users(fixture):
+    "The admin portal user of each supplier, by supplier id"
+    from trytond.pool import Pool
+    WebUser = Pool().get('web.user')
+    users = {}
+    for user in WebUser.search([('s2b2b_member.is_supplier', '=', True)],
+            order=[('id', 'ASC')]):
+        users.setdefault(user.s2b2b_member.id, user.id)
+    return users
+
+
+def run_batch(options, fixture, users, rng, meter):
+    "One batch of flows; return the orders"
+    from trytond.modules.s2b2b_platform.tenant import as_member
+    from trytond.pool import Pool
+    pool = Pool(options.db)
+    context = {'company': fixture.company}
+    tasks, orders = [], []
+    for i in range(options.batch_size):
+        buyer, user = fixture.purchasers[i % len(fixture.purchasers)]
+        listing = rng.choice(fixture.listings)
+
+        def intake():
+            Order = pool.get('s2b2b.order')
+            WebUser = pool.get('web.user')
+            with as_member(buyer):
+                order = Order.place(buyer, [
+                        {'listing': listing, 'quantity': 5}],
+                    requested_by=WebUser(user))
+            tasks.extend(pending())
+            return order.id
+        orders.append(meter.run('intake', options.db, intake, context))
+
+    def sale():
+        run_tasks(list(tasks))
+        Order = pool.get('s2b2b.order')
+        return [o.sale.id for o in Order.browse(orders)]
+    sales = meter.run('sale', options.db, sale, context)
+
+    def by_supplier(func):
+        Purchase = pool.get('purchase.purchase')
+        purchases = Purchase.search([('s2b2b_sale', 'in', sales)],
+            order=[('id', 'ASC')])
+        groups = defaultdict(list)
+        for purchase in purchases:
+            groups[purchase.s2b2b_supplier.id].append(purchase)
+        WebUser = pool.get('web.user')
+        for supplier, records in groups.items():
+            with as_member(supplier):
+                func(records, WebUser(users[supplier]))
+            run_tasks(pending())
+
+    def confirm():
+        Purchase = pool.get('purchase.purchase')
+        by_supplier(Purchase.s2b2b_confirm)
+    meter.run('confirm', options.db, confirm, context)
+
+    def ship():
+        Shipment = pool.get('stock.shipment.drop')
+        by_supplier(lambda purchases, user: Shipment.s2b2b_ship(
+                [s for p in purchases for s in p.drop_shipments], user,
+                "顺丰速运", f"SF{rng.randrange(10 ** 9):09d}"))
+    meter.run('ship', options.db, ship, context)
+
+    def receive():
+        Sale = pool.get('sale.sale')
+        Shipment = pool.get('stock.shipment.drop')
+        WebUser = pool.get('web.user')
+        by_buyer = defaultdict(list)
+        for sale in Sale.browse(sales):
+            by_buyer[sale.s2b2b_buyer.id].extend(
+                s for p in sale.s2b2b_purchases for s in p.drop_shipments)
+        purchasers = dict(fixture.purchasers)
+        for buyer, shipments in by_buyer.items():
+            with as_member(buyer):
+                Shipment.s2b2b_receive(shipments, WebUser(purchasers[buyer]))
+            run_tasks(pending())
+    meter.run('receive_invoice', options.db, receive, context)
+    return sales
+
+
+def verify(options, fixture, sales):
+    "Every flow ended with both invoices posted and the shipment done"
+    from trytond.pool import Pool
+    pool = Pool(options.db)
+
+    def check():
+        Sale = pool.get('sale.sale')
+        problems = []
+        for sale in Sale.browse(sales):
+            purchase, = sale.s2b2b_purchases
+            shipment, = purchase.drop_shipments
+            states = ([i.state for i in sale.invoices],
+                [i.state for i in purchase.invoices], shipment.state)
+            if states != (['posted'], ['posted'], 'done'):
+                problems.append((sale.id, states))
+            elif purchase.total_amount >= sale.total_amount:
+                problems.append((sale.id, 'no margin'))
+        return problems
+    problems = in_transaction(options.db, 0, check,
+        context={'company': fixture.company})
+    if problems:
+        sys.exit(f"flows not completed: {problems[:5]}")
+
+
+def reference(options):
+    "The stock batched figure: measured now, or the recorded one"
+    path = RESULTS / 'stock_reference.json'
+    if options.reference:
+        path = Path(tempfile.mkdtemp()) / 'stock.json'
+        subprocess.run([sys.executable, str(Path(__file__).parent
+                    / 'stock_reference.py'), '--flows', '0',
+                '--batches', str(options.batches), '--json-out', str(path)],
+            check=True)
+    results = json.loads(path.read_text())['results']
+    batched, = [r for r in results if r['mode'] == 'batched']
+    return batched, str(path.relative_to(Path.cwd())
+        if path.is_relative_to(Path.cwd()) else path)
+
+
+def main(argv=None):
+    options = parse(argv)
+    stock, source = reference(options)
+    tmp = Path(tempfile.gettempdir()) / 's2b2b-bench' / options.db
+    tmp.mkdir(parents=True, exist_ok=True)
+    env = _orders.environ(options.uri, tmp, options.db)
+    os.environ.update(env)
+    fixture, reused = prepare(options, env)
+    from trytond import config
+    config.update_etc()
+    from trytond.pool import Pool
+    Pool.start()
+    Pool(options.db).init()
+    SqlCounter.install()
+    if not reused:
+        fixture = _orders.populate(options.db)
+        (tmp.parent / f'{options.db}.fixture.json').write_text(
+            json.dumps(vars(fixture)))
+    users = in_transaction(options.db, 0, lambda: supplier_users(fixture))
+    rng = random.Random(11)
+    for _ in range(options.warmup):
+        run_batch(options, fixture, users, rng, Meter())
+    meter, sales = Meter(), []
+    for _ in range(options.batches):
+        sales.extend(run_batch(options, fixture, users, rng, meter))
+    verify(options, fixture, sales)
+    flows = len(sales)
+    seconds = sum(s for s, _ in meter.steps.values())
+    statements = sum(q for _, q in meter.steps.values())
+    result = {'bench': 'order_flow', 'flows': flows,
+        'batch_size': options.batch_size,
+        'ms_per_flow': round(seconds * 1000 / flows, 1),
+        'flows_per_s': round(flows / seconds, 2),
+        'sql_per_flow': round(statements / flows, 1),
+        'steps': {name: {
+                'ms_per_flow': round(meter.steps[name][0] * 1000 / flows, 1),
+                'sql_per_flow': round(meter.steps[name][1] / flows, 1)}
+            for name in STEPS},
+        'stock_reference': {'flows_per_s': stock['flows_per_s'],
+            'sql_per_flow': stock['sql_per_flow'], 'source': source},
+        }
+    result['ratio_flows_per_s'] = round(
+        result['flows_per_s'] / stock['flows_per_s'], 2)
+    print(f"{'step':<16} {'ms/flow':>8} {'SQL/flow':>9}")
+    for name, step in result['steps'].items():
+        print(f"{name:<16} {step['ms_per_flow']:>8} "
+            f"{step['sql_per_flow']:>9}")
+    print(f"platform flow: {flows} flows in batches of "
+        f"{options.batch_size}: {result['ms_per_flow']} ms/flow, "
+        f"{result['flows_per_s']} flows/s, {result['sql_per_flow']} "
+        f"SQL/flow")
+    print(f"stock Tryton batched reference: {stock['flows_per_s']} flows/s, "
+        f"{stock['sql_per_flow']} SQL/flow ({source}); ratio "
+        f"{result['ratio_flows_per_s']}×")
+    print(json.dumps(result))
+    if options.json_out:
+        Path(options.json_out).write_text(
+            json.dumps(result, indent=2, ensure_ascii=False) + '\n')
+
+
+if __name__ == '__main__':
+    main()
