@@ -39,7 +39,7 @@ STREETS = [
     ("浦东新区张江路 665 号", "201203"), ("天河路 385 号", "510000"),
     ("太湖大道 1699 号", "214000"), ("香港中路 8 号", "266000"),
     ]
-CARRIERS = ["顺丰速运", "德邦物流", "中通快运"]
+CARRIER = "顺丰速运"
 # The tables Tryton's steps lock (configurations created on first use,
 # journal periods, stock moves being assigned): locked when the demo's
 # transaction starts rather than restarting it once for each
@@ -604,7 +604,7 @@ def ship(data, sale, part=None):
         quantities = {move.id: part} if part else None
         tracking = f"SF{data.rng.randrange(10**11, 10**12)}"
         with member_request(user):
-            Shipment.s2b2b_ship([shipment], user, CARRIERS[0], tracking,
+            Shipment.s2b2b_ship([shipment], user, CARRIER, tracking,
                 quantities)
     drain(data)
     return shipments
@@ -628,11 +628,8 @@ def orders(data):
     approval = place(data, b[2], [line(data, s[1], 36000)], "PO-2026-0101")
     waiting = place(data, b[0], [line(data, s[2], 12000),
             line(data, s[0], 8000)], "WH-2026-0032")
-    late = place(data, b[3], [line(data, s[3], 15000)], "SZ-2026-0418")
     confirmed = confirm(data, place(data, b[0], [line(data, s[3], 9000)],
             "WH-2026-0035"))
-    ship_late = confirm(data, place(data, b[3], [line(data, s[1], 6000)],
-            "SZ-2026-0420"))
     partial = confirm(data, place(data, b[3], [line(data, s[4], 20000)],
             "SZ-2026-0422"))
     shipments = ship(data, partial, part=partial.lines[0].quantity // 2)
@@ -640,8 +637,7 @@ def orders(data):
     changed = change_requested(data)
     returned = returned_order(data)
     data.orders = SimpleNamespace(approval=approval, waiting=waiting,
-        late=late, confirmed=confirmed, ship_late=ship_late,
-        partial=partial, partial_shipments=shipments, received=received,
+        confirmed=confirmed, partial=partial, partial_shipments=shipments, received=received,
         rejected=rejected, changed=changed, returned=returned)
 
 
@@ -715,15 +711,16 @@ def returned_order(data):
 # Alerts
 
 def alerts(data):
-    """A supplier past the confirmation deadline and a shipment past its
-    promised date (orders placed days ago): the alert check raises both"""
+    """One supplier of the order waiting for confirmations is past its
+    deadline and the shipment of the changed order past its promised
+    date, as if they were days old: the alert check raises both"""
     pool = Pool()
     Purchase = pool.get('purchase.purchase')
     Shipment = pool.get('stock.shipment.drop')
     Alert = pool.get('s2b2b.alert')
-    Purchase.write(purchases(data.orders.late), {
+    Purchase.write(purchases(data.orders.waiting)[:1], {
             's2b2b_confirm_due': in_days(data, -1)})
-    Shipment.write([s for p in purchases(data.orders.ship_late)
+    Shipment.write([s for p in purchases(data.orders.changed)
             for s in p.drop_shipments], {
             's2b2b_promised_date': data.today - dt.timedelta(days=2)})
     Alert.check()
