@@ -32,13 +32,19 @@ PASSWORD = Sizes.password
 # one approves the browser test's requirement of 200 × 480 at once
 APPROVAL_LIMITS = [Decimal(100000), Decimal(50000), Decimal(30000),
     Decimal(80000)]
-STREETS = [
-    ("建设大道 568 号", "430000"), ("天府大道北段 1700 号", "610000"),
-    ("中关村大街 27 号", "100080"), ("星湖街 328 号", "215000"),
-    ("科技园南区深南大道 9988 号", "518000"), ("文三路 90 号", "310000"),
-    ("浦东新区张江路 665 号", "201203"), ("天河路 385 号", "510000"),
-    ("太湖大道 1699 号", "214000"), ("香港中路 8 号", "266000"),
-    ]
+# A street and postal code in the city each demo member is named after
+STREETS = {
+    "苏州": ("工业园区星湖街 328 号", "215000"),
+    "深圳": ("南山区深南大道 9988 号", "518000"),
+    "杭州": ("西湖区文三路 90 号", "310000"),
+    "上海": ("浦东新区张江路 665 号", "201203"),
+    "广州": ("天河区天河路 385 号", "510000"),
+    "无锡": ("滨湖区太湖大道 1699 号", "214000"),
+    "青岛": ("市南区香港中路 8 号", "266000"),
+    "武汉": ("江汉区建设大道 568 号", "430000"),
+    "成都": ("高新区天府大道北段 1700 号", "610000"),
+    "北京": ("海淀区中关村大街 27 号", "100080"),
+    }
 CARRIER = "顺丰速运"
 # The tables Tryton's steps lock (configurations created on first use,
 # journal periods, stock moves being assigned): locked when the demo's
@@ -83,7 +89,8 @@ def counts():
 # Set-up
 
 def setup(rng):
-    "The accounting, buyers' limits, roles and addresses; None without members"
+    """The accounting, buyers' limits, roles and addresses; None without
+    the platform demo's members"""
     pool = Pool()
     Company = pool.get('company.company')
     Member = pool.get('s2b2b.member')
@@ -115,10 +122,11 @@ def addresses(members, rng):
     filled = []
     for member in members:
         address = (member.party.addresses or [Address(party=member.party)])[0]
-        street, postal_code = rng.choice(STREETS)
-        address.street = street
-        address.postal_code = postal_code
-        address.city = member.party.name[:2]
+        city = member.party.name[:2]
+        if city not in STREETS:
+            city = rng.choice(sorted(STREETS))
+        address.street, address.postal_code = STREETS[city]
+        address.city = city
         filled.append(address)
     Address.save(filled)
 
@@ -637,8 +645,9 @@ def orders(data):
     changed = change_requested(data)
     returned = returned_order(data)
     data.orders = SimpleNamespace(approval=approval, waiting=waiting,
-        confirmed=confirmed, partial=partial, partial_shipments=shipments, received=received,
-        rejected=rejected, changed=changed, returned=returned)
+        confirmed=confirmed, partial=partial, partial_shipments=shipments,
+        received=received, rejected=rejected, changed=changed,
+        returned=returned)
 
 
 def approved_and_received(data):
