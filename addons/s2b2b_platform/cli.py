@@ -39,38 +39,63 @@ def _start(options):
 
 # Modules that depend on the platform and bring demo data of their own,
 # loaded in this order when they are activated: trytond.modules.<m>.demo.load
-DEMO_MODULES = ['s2b2b_catalog']
+# (its LOCK_TABLES, if any, are locked when its transaction starts)
+DEMO_MODULES = ['s2b2b_catalog', 's2b2b_procurement']
 
 
-def _module_demos(database):
+def _demo_module(name):
     import importlib
+    return importlib.import_module(f'trytond.modules.{name}.demo')
 
+
+def _active_demos(database):
+    "The activated modules of DEMO_MODULES, in their order"
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
-    pool = Pool(database)
-    Module = pool.get('ir.module')
-    Company = pool.get('company.company')
+    Module = Pool(database).get('ir.module')
     active = {m.name for m in Module.search([
                 ('name', 'in', DEMO_MODULES), ('state', '=', 'activated')])}
+    return [name for name in DEMO_MODULES if name in active]
+
+
+def _module_demo(database, name):
+    "Load the demo of the module in the platform company's context"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Company = Pool(database).get('company.company')
     # Products, prices and documents belong to the platform's company
     company, = Company.search([], order=[('id', 'ASC')], limit=1)
     with Transaction().set_context(company=company.id):
-        return [(name, importlib.import_module(
-                    f'trytond.modules.{name}.demo').load())
-            for name in DEMO_MODULES if name in active]
+        return _demo_module(name).load()
+
+
+def _committed(database, func, *args, lock_tables=()):
+    """Run func in a transaction of its own and commit it; started again
+    with the locks a step asked for, as Tryton's dispatcher does"""
+    from trytond.transaction import Transaction, TransactionError
+    extras = {'_lock_tables': list(lock_tables)}
+    while True:
+        with Transaction().start(database, 0, context={'language': 'en'},
+                **extras) as transaction:
+            try:
+                result = func(*args)
+            except TransactionError as error:
+                transaction.rollback()
+                transaction.tasks.clear()
+                error.fix(extras)
+                continue
+            transaction.commit()
+            return result
 
 
 def demo(options):
     from trytond.modules.s2b2b_platform import demo as demo_data
-    from trytond.transaction import Transaction
     sizes = demo_data.Sizes(**{f.name: getattr(options, f.name)
             for f in dataclasses.fields(demo_data.Sizes)})
-    with Transaction().start(options.database, 0, context={
-                'language': 'en'}) as transaction:
-        summary = demo_data.load(sizes)
-        transaction.commit()
-        extra = _module_demos(options.database)
-        transaction.commit()
+    database = options.database
+    summary = _committed(database, demo_data.load, sizes)
+    extra = [(name, _committed(database, _module_demo, database, name,
+                lock_tables=getattr(_demo_module(name), 'LOCK_TABLES', ())))
+        for name in _committed(database, _active_demos, database)]
     _seal(options)
     if summary['created']:
         print(f"Demo data: {summary['created']} members created.")
