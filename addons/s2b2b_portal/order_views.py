@@ -11,6 +11,7 @@ which carry the shipped quantities), so the values are built here,
 completely, before a page or a JSON body sees them.
 """
 import json
+from decimal import Decimal
 
 from trytond.modules.s2b2b_platform.ir import requesting_member
 from trytond.modules.s2b2b_platform.tenant import get_record
@@ -36,6 +37,7 @@ PURCHASE_STYLES = {'draft': 'secondary', 'quotation': 'warning',
     'confirmed': 'primary', 'processing': 'primary', 'done': 'success',
     'cancelled': 'light'}
 OPEN_PURCHASE = {'quotation', 'processing'}
+CENT = Decimal('0.01')
 
 
 def status_domain(status):
@@ -109,11 +111,16 @@ def order_summary(order):
         status = order_status(sale)
         return {'id': order.id, 'number': sale.number if sale else None,
             'reference': order.reference, 'created': order.create_date,
-            'amount': order.amount, 'currency': _currency(sale),
+            'amount': _cents(order.amount), 'currency': _currency(sale),
             'status': status, 'status_string': _(f'ord_status_{status}'),
             'state': order.state,
             'suppliers': sorted({l.s2b2b_listing.supplier.rec_name
                     for l in sale.lines if l.s2b2b_listing} if sale else [])}
+
+
+def _cents(value):
+    "SQLite keeps no scale: amounts as the currency's cents"
+    return Decimal(value).quantize(CENT) if value is not None else None
 
 
 def _currency(sale):
@@ -144,8 +151,8 @@ def order_detail(order):
                 if l.type == 'line'],
             suppliers=[_purchase(p) for p in sorted(
                     sale.s2b2b_purchases, key=lambda p: p.id)],
-            changes=[_change(c) for c in sale.s2b2b_changes],
-            returns=[_return(r) for r in _returns([('sale', '=', sale.id)])],
+            changes=[change_json(c) for c in sale.s2b2b_changes],
+            returns=[return_json(r) for r in _returns([('sale', '=', sale.id)])],
             invoices=[_invoice(i) for i in sale.invoices
                 if i.state in {'posted', 'paid'}])
         shipped = any(l['shipped'] for l in data['lines'])
@@ -183,7 +190,7 @@ def _sale_line(line):
         'name': listing.rec_name if listing else line.description,
         'supplier': listing.supplier.rec_name if listing else None,
         'quantity': line.quantity, 'unit': line.unit.symbol,
-        'unit_price': line.unit_price, 'amount': line.amount,
+        'unit_price': line.unit_price, 'amount': _cents(line.amount),
         'delivery_date': line.s2b2b_delivery_date,
         'shipped': shipped, 'received': received,
         'returnable': max(received - returned, 0),
@@ -216,7 +223,7 @@ def _shipment(shipment, moves):
             for m in moves if m.state != 'cancelled']}
 
 
-def _change(change):
+def change_json(change):
     return {'id': change.id, 'line': change.line.id,
         'line_name': change.line.rec_name, 'quantity': change.quantity,
         'new_quantity': change.new_quantity, 'new_date': change.new_date,
@@ -229,7 +236,7 @@ def _returns(domain):
     return Pool().get('s2b2b.order.return').search(domain)
 
 
-def _return(record):
+def return_json(record):
     return {'id': record.id, 'line': record.line.id,
         'line_name': record.line.rec_name, 'quantity': record.quantity,
         'reason': record.reason, 'state': record.state,
@@ -239,7 +246,7 @@ def _return(record):
 
 def _invoice(invoice):
     return {'id': invoice.id, 'number': invoice.number,
-        'date': invoice.invoice_date, 'total': invoice.total_amount,
+        'date': invoice.invoice_date, 'total': _cents(invoice.total_amount),
         'state': invoice.state, 'state_string': state_label(invoice),
         'credit_note': invoice.total_amount < 0}
 
@@ -254,7 +261,7 @@ def purchase_summary(purchase):
             'state': purchase.state, 'state_string': state_label(purchase),
             'created': purchase.create_date,
             'confirm_due': purchase.s2b2b_confirm_due,
-            'amount': purchase.total_amount,
+            'amount': _cents(purchase.total_amount),
             'currency': purchase.currency.code}
 
 
@@ -274,13 +281,13 @@ def purchase_detail(purchase):
             'lines': [{'id': l.id, 'product': l.product.rec_name
                     if l.product else l.description,
                     'quantity': l.quantity, 'unit': l.unit.symbol,
-                    'unit_price': l.unit_price, 'amount': l.amount}
+                    'unit_price': l.unit_price, 'amount': _cents(l.amount)}
                 for l in purchase.lines if l.type == 'line'],
             'shipments': [_shipment(s, s.supplier_moves)
                 for s in sorted(purchase.drop_shipments,
                     key=lambda s: s.id)],
-            'changes': [_change(c) for c in Change.search(domain)],
-            'returns': [_return(r) for r in _returns(domain)]}
+            'changes': [change_json(c) for c in Change.search(domain)],
+            'returns': [return_json(r) for r in _returns(domain)]}
 
 
 def purchase_shipment(purchase, shipment_id):
@@ -328,3 +335,18 @@ def purchase_record(purchase, model, record_id):
                 or record.sale != purchase.s2b2b_sale:
             raise not_found(model)
     return record
+
+
+def member_shipment(shipment_id, side):
+    "A drop shipment of the requesting member on side (s2b2b_buyer...)"
+    shipment = get_record('stock.shipment.drop', shipment_id)
+    member = getattr(shipment, side)
+    if not member or member.id != requesting_member():
+        raise not_found('stock.shipment.drop')
+    return shipment
+
+
+def shipment_json(shipment):
+    with without_check_access():
+        shipment = Pool().get('stock.shipment.drop')(shipment.id)
+        return _shipment(shipment, shipment.supplier_moves)
