@@ -162,6 +162,10 @@ class OrderApiTestCase(DatabaseTestCase, ApiAssertions):
             status=403)
         purchase = self.call('a', 'POST',
             f'/purchase-orders/{purchase_a}/confirm', status=200).json
+        self.assertEqual(purchase['state'], 'confirmed')
+        # Tryton processes the confirmed purchase after the answer
+        purchase = self.call('a', 'GET', f'/purchase-orders/{purchase_a}',
+            status=200).json
         self.assertEqual(purchase['state'], 'processing')
         shipment = purchase['shipments'][0]
         self.assertError(self.call('a', 'POST',
