@@ -9,7 +9,7 @@ from werkzeug.test import Client
 
 from trytond.tests.test_tryton import (
     DB_NAME, activate_module, drop_db, with_transaction)
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 from trytond.wsgi import app
 
 PASSWORD = 'Portal-2026!'
@@ -41,12 +41,22 @@ def load_chinese():
 
 
 def committed(func):
-    "Run func(*args) in its own committed transaction; return its result"
-    with Transaction().start(DB_NAME, 0, context={'language': 'en'}) \
-            as transaction:
-        result = func()
-        transaction.commit()
-    return result
+    """Run func() in its own committed transaction; return its result.
+
+    Started again when Tryton asks for tables locked first (as the
+    accounting set-up does), the way the server retries a request."""
+    extras = {}
+    while True:
+        with Transaction().start(DB_NAME, 0, context={'language': 'en'},
+                **extras) as transaction:
+            try:
+                result = func()
+            except TransactionError as error:
+                transaction.rollback()
+                error.fix(extras)
+                continue
+            transaction.commit()
+        return result
 
 
 class PortalClient(Client):

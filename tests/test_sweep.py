@@ -13,6 +13,7 @@ from common import PASSWORD, DatabaseTestCase, PortalClient, committed
 # routes they cover
 from test_catalog_buyer_portal import ROUTES as BUYER_ROUTES
 from test_catalog_supplier_portal import ROUTES as SUPPLIER_ROUTES
+from test_order_portal import ROUTES as ORDER_ROUTES
 from test_procurement_portal import ROUTES as PROCUREMENT_ROUTES
 
 from trytond.modules.s2b2b_platform.tests.tools import (
@@ -90,7 +91,7 @@ class SweepTestCase(DatabaseTestCase):
             if r.rule.startswith(PORTAL + '/')}
         self.assertEqual(
             rules, PUBLIC | set(MEMBER) | SUPPLIER_ROUTES | BUYER_ROUTES
-            | PROCUREMENT_ROUTES)
+            | PROCUREMENT_ROUTES | ORDER_ROUTES)
 
     def test_unauthenticated(self):
         "Nobody gets a member page: every route sends to the login"

@@ -3,9 +3,9 @@
 # terms.
 from . import (
     api, catalog_api, catalog_routes, catalog_search_routes, keys,
-    procurement_api, procurement_routes, procurement_supplier_routes,
-    routes)
+    order_api, order_routes, order_supplier_routes, procurement_api,
+    procurement_routes, procurement_supplier_routes, routes)
 
 __all__ = [api, catalog_api, catalog_routes, catalog_search_routes, keys,
-    procurement_api, procurement_routes, procurement_supplier_routes,
-    routes]
+    order_api, order_routes, order_supplier_routes, procurement_api,
+    procurement_routes, procurement_supplier_routes, routes]

@@ -41,6 +41,9 @@ SCOPES = [
     ('procurement:read', "Read requirements, RFQs and quotations"),
     ('procurement:write',
         "Create and act on requirements, RFQs, quotations and offers"),
+    ('orders:read', "Read orders, shipments, changes and returns"),
+    ('orders:write',
+        "Place and act on orders, shipments, changes and returns"),
     ]
 TOKEN_PREFIX = 's2b2b'
 PREFIX_BYTES = 6

@@ -382,6 +382,7 @@ def listing_page(request, pool, user, record_id):
         specs=spec_rows(listing), money=money, qty=qty,
         stock_styles=STOCK_STYLES,
         stock_labels=selection_labels('s2b2b.listing', 'stock_status'),
+        can_order=bool(set(user.s2b2b_roles or []) & {'admin', 'purchaser'}),
         next=request.full_path)
 
 

@@ -159,6 +159,8 @@ def render(request, template, status=HTTPStatus.OK, **values):
         request=request, base=base_path(request),
         lang=Transaction().language, csrf=csrf_token(request),
         nav=navigation(user) if user else [])
+    values['nav_counts'] = {e: NAV_COUNTS[e](user)
+        for e, _m in values['nav'] if e in NAV_COUNTS}
     response = Response(_jinja.get_template(template).render(**values),
         status=status, content_type='text/html; charset=utf-8')
     response.headers['Cache-Control'] = 'no-store'
@@ -187,6 +189,8 @@ BUYER_NAVIGATION = [
     ('catalog', 'nav_catalog', None),
     ('favourites', 'nav_favourites', {'admin', 'purchaser', 'approver'}),
     ]
+# Counts shown next to sections (never cached): endpoint → count(user)
+NAV_COUNTS = {}
 
 
 def navigation(user):

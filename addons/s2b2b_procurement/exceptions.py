@@ -109,3 +109,7 @@ class OrderChangeError(OrderError):
 
 class OrderReturnError(OrderError):
     pass
+
+
+class CartError(OrderError):
+    pass
