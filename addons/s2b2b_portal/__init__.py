@@ -4,8 +4,8 @@
 from . import (
     api, catalog_api, catalog_routes, catalog_search_routes, keys,
     procurement_api, procurement_routes, procurement_supplier_routes,
-    routes)
+    contract_routes, routes, tender_routes, tender_supplier_routes)
 
 __all__ = [api, catalog_api, catalog_routes, catalog_search_routes, keys,
     procurement_api, procurement_routes, procurement_supplier_routes,
-    routes]
+    contract_routes, routes, tender_routes, tender_supplier_routes]
