@@ -4,8 +4,10 @@
 from . import (
     api, catalog_api, catalog_routes, catalog_search_routes, keys,
     procurement_api, procurement_routes, procurement_supplier_routes,
-    contract_routes, routes, tender_routes, tender_supplier_routes)
+    contract_routes, routes, tender_contract_api, tender_routes,
+    tender_supplier_routes)
 
 __all__ = [api, catalog_api, catalog_routes, catalog_search_routes, keys,
     procurement_api, procurement_routes, procurement_supplier_routes,
-    contract_routes, routes, tender_routes, tender_supplier_routes]
+    contract_routes, routes, tender_contract_api, tender_routes,
+    tender_supplier_routes]

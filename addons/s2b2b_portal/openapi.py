@@ -828,7 +828,7 @@ def parameters_catalog():
 
 
 def components():
-    from . import procurement_openapi
+    from . import procurement_openapi, tender_contract_openapi
     scopes = '\n'.join(f'- `{s}`: {label}' for s, label in SCOPES)
     return {
         'securitySchemes': {'bearerAuth': {'type': 'http',
@@ -836,9 +836,11 @@ def components():
                 'description': "A member's API key. Scopes:\n" + scopes}},
         'schemas': {**schema_error(), **schema_member(), **schema_users(),
             **schema_documents(), **schema_catalog(),
-            **procurement_openapi.schemas()},
+            **procurement_openapi.schemas(),
+            **tender_contract_openapi.schemas()},
         'parameters': {**parameters(), **parameters_catalog(),
-            **procurement_openapi.parameters()},
+            **procurement_openapi.parameters(),
+            **tender_contract_openapi.parameters()},
         'headers': {'IdempotentReplayed': {'description':
                 "true when the response is the kept one of an "
                 "Idempotency-Key", 'schema': {'const': 'true'}}},
@@ -850,8 +852,8 @@ def components():
 
 @lru_cache(maxsize=16)
 def _document(server_url):
-    # Imported here: it builds on the helpers of this module
-    from . import procurement_openapi
+    # Imported here: they build on the helpers of this module
+    from . import procurement_openapi, tender_contract_openapi
     return {
         'openapi': '3.1.0',
         'info': {'title': "S2B2B Member API", 'version': VERSION,
@@ -863,7 +865,8 @@ def _document(server_url):
                 'Procurement', 'Platform']],
         'paths': {**paths_public(), **paths_member(), **paths_users(),
             **paths_documents(), **paths_listings(), **paths_catalog(),
-            **procurement_openapi.paths()},
+            **procurement_openapi.paths(),
+            **tender_contract_openapi.paths()},
         'components': components(),
         }
 
