@@ -10,7 +10,9 @@ import logging
 import re
 from types import SimpleNamespace
 
-from common import DB_NAME, DatabaseTestCase, PortalClient, committed
+from common import (
+    DB_NAME, DatabaseTestCase, PortalClient, PortalPages, RouteSweep,
+    committed)
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.s2b2b_procurement.contract import SIGNING_KEY
@@ -24,8 +26,6 @@ ROUTES = {
     '/contracts/<record_id>/sign', '/contracts/<record_id>/verification',
     '/contracts/<record_id>/calloffs/<calloff_id>',
     }
-ERROR_RE = re.compile(r'id="error">([^<]*)<')
-LOGIN = re.compile(r'/login\?next=')
 PASSWORDS = contract_tools.PASSWORDS
 # contract_tools.setup: buyer 11 (admin, sales), supplier 12, other 13
 BUYER, SALES = 'user0@11.example.com', 'user1@11.example.com'
@@ -127,39 +127,16 @@ def snapshot(contract_ids):
     return committed(get)
 
 
-class ContractPortalCase(DatabaseTestCase):
+class ContractPortalCase(PortalPages, DatabaseTestCase):
+    email = BUYER
+
+    def password(self, email):
+        return LOGINS[email]
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.ids = committed_locking(_setup)
-
-    def client(self, email=BUYER, lang='en'):
-        client = PortalClient()
-        client.get(f'{client.base}/lang/{lang}')
-        if email:
-            self.assertEqual(client.login(email, LOGINS[email]).status_code,
-                302, email)
-        return client
-
-    def page(self, client, path, status=200):
-        response = client.get(client.base + path)
-        self.assertEqual(response.status_code, status, path)
-        return response.get_data(as_text=True)
-
-    def post(self, client, path, data, status=302):
-        response = client.submit(path, data, token_from='/')
-        if response.status_code != status:
-            found = ERROR_RE.search(response.get_data(as_text=True))
-            self.fail(f"{path}: {response.status_code} != {status}: "
-                f"{found.group(1) if found else ''}")
-        return response
-
-    def refused(self, client, path, data, status=400):
-        response = self.post(client, path, data, status=status)
-        match = ERROR_RE.search(response.get_data(as_text=True))
-        self.assertIsNotNone(match, f"{path} shows no error")
-        return match.group(1)
 
 
 class ContractTests:
@@ -274,7 +251,9 @@ class ContractTests:
         self.assertRegex(page, rf'id="calloff-{first}" data-state="ordered"')
 
 
-class SweepTests:
+class SweepTests(RouteSweep):
+    routes = ROUTES
+    route_re = r'/contracts\b'
 
     def urls(self, ids):
         return [
@@ -288,29 +267,6 @@ class SweepTests:
     def foreign_ids(self):
         return SimpleNamespace(contract=self.ids.other,
             forward=self.ids.o_forward, calloff=self.ids.o_calloff)
-
-    def test_routes_swept(self):
-        from common import DB_NAME
-        from trytond.wsgi import app
-        prefix = '/<database_name>/portal'
-        rules = {r.rule[len(prefix):] for r in app.url_map.iter_rules()
-            if re.match(prefix + r'/contracts\b', r.rule)}
-        self.assertEqual(rules, ROUTES)
-        adapter = app.url_map.bind('localhost')
-        swept = {adapter.match(f'/{DB_NAME}/portal{url}', method=method,
-                return_rule=True)[0].rule[len(prefix):]
-            for method, url in self.urls(self.foreign_ids())}
-        self.assertEqual(swept, ROUTES)
-
-    def test_unauthenticated(self):
-        client = self.client(email=None)
-        for method, url in self.urls(self.foreign_ids()):
-            with self.subTest(method=method, url=url):
-                token = client.csrf('/login')
-                response = client.open(client.base + url, method=method,
-                    data={'csrf_token': token} if method == 'POST' else None)
-                self.assertEqual(response.status_code, 302)
-                self.assertRegex(response.headers['Location'], LOGIN)
 
     def test_foreign_ids(self):
         "The buyer gets 404 for the other buyer's contracts, its own ids"

@@ -5,6 +5,7 @@
 and REST key read nothing of a bid before the tender is opened."""
 import base64
 import re
+from decimal import Decimal
 import json
 from types import SimpleNamespace
 
@@ -195,8 +196,9 @@ class TenderMemberApiTestCase(DatabaseTestCase):
         """Draft readable by its supplier, sealed once submitted, never
         changed; the buyer counts bids, reads them once opened, awards"""
         tender, (steel, coil) = self.new_tender()
-        self.assertEqual(self.call('buyer', 'GET', f'/tenders/{tender}',
-                status=200).json['weights']['weight_price'], '70')
+        weights = self.call('buyer', 'GET', f'/tenders/{tender}',
+            status=200).json['weights']
+        self.assertEqual(Decimal(weights['price']), 70)
         draft = self.bid('a', tender, [steel, coil], ['8.5', '25'],
             submit=False).json
         self.assertEqual(draft['state'], 'draft')

@@ -9,7 +9,8 @@ import datetime as dt
 import re
 from types import SimpleNamespace
 
-from common import PASSWORD, DatabaseTestCase, PortalClient, committed
+from common import (
+    ERROR_RE, PASSWORD, DatabaseTestCase, PortalPages, RouteSweep, committed)
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.s2b2b_procurement.tests.tender_tools import (
@@ -26,8 +27,6 @@ ROUTES = {
     '/tender-invitations/<record_id>/bid',
     '/tender-invitations/<record_id>/withdraw',
     }
-ERROR_RE = re.compile(r'id="error">([^<]*)<')
-LOGIN = re.compile(r'/login\?next=')
 # tender_tools.setup: suppliers 1-4 (a-d), buyer 5, other buyer 6
 A, B, C = 'user0@1.example.com', 'user0@2.example.com', 'user0@3.example.com'
 BUYER, OTHER = 'user0@5.example.com', 'user0@6.example.com'
@@ -95,40 +94,13 @@ def in_days(days):
     return moment.strftime('%Y-%m-%dT%H:%M')
 
 
-class TenderPortalCase(DatabaseTestCase):
+class TenderPortalCase(PortalPages, DatabaseTestCase):
+    email = BUYER
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.ids = committed(_setup)
-
-    def client(self, email=BUYER, lang='en'):
-        client = PortalClient()
-        client.get(f'{client.base}/lang/{lang}')
-        if email:
-            self.assertEqual(client.login(email).status_code, 302, email)
-        return client
-
-    def page(self, client, path, status=200):
-        response = client.get(client.base + path)
-        self.assertEqual(response.status_code, status, path)
-        return response.get_data(as_text=True)
-
-    def post(self, client, path, data, status=302):
-        response = client.submit(path, data, token_from='/')
-        if response.status_code != status:
-            found = ERROR_RE.search(response.get_data(as_text=True))
-            self.fail(f"{path}: {response.status_code} != {status}: "
-                f"{found.group(1) if found else ''}")
-        return response
-
-    def refused(self, client, path, data, status=400):
-        "The page is shown again with its error: return the error"
-        response = self.post(client, path, data, status=status)
-        match = ERROR_RE.search(response.get_data(as_text=True))
-        self.assertIsNotNone(match, f"{path} shows no error")
-        self.assertTrue(match.group(1).strip())
-        return match.group(1)
 
     def tender_form(self, title="2026 钢筋招标", **extra):
         return {'title': title, 'description': "三号工地",
@@ -349,8 +321,10 @@ class TenderTests:
             ['cancelled', "预算取消"])
 
 
-class SweepTests:
+class SweepTests(RouteSweep):
     "Every route: nobody goes to the login, others' ids answer 404"
+    routes = ROUTES
+    route_re = r'/(tenders|tender-invitations)\b'
 
     def urls(self, ids):
         return [
@@ -376,29 +350,6 @@ class SweepTests:
         ids = self.ids
         return SimpleNamespace(tender=ids.o_tender, draft=ids.o_draft,
             bid=ids.o_bid, invitation=ids.o_invitation)
-
-    def test_routes_swept(self):
-        from common import DB_NAME
-        from trytond.wsgi import app
-        prefix = '/<database_name>/portal'
-        rules = {r.rule[len(prefix):] for r in app.url_map.iter_rules()
-            if re.match(prefix + r'/(tenders|tender-invitations)\b', r.rule)}
-        self.assertEqual(rules, ROUTES)
-        adapter = app.url_map.bind('localhost')
-        swept = {adapter.match(f'/{DB_NAME}/portal{url}', method=method,
-                return_rule=True)[0].rule[len(prefix):]
-            for method, url in self.urls(self.foreign_ids())}
-        self.assertEqual(swept, ROUTES)
-
-    def test_unauthenticated(self):
-        client = self.client(email=None)
-        for method, url in self.urls(self.foreign_ids()):
-            with self.subTest(method=method, url=url):
-                token = client.csrf('/login')
-                response = client.open(client.base + url, method=method,
-                    data={'csrf_token': token} if method == 'POST' else None)
-                self.assertEqual(response.status_code, 302)
-                self.assertRegex(response.headers['Location'], LOGIN)
 
     def test_foreign_ids(self):
         """The buyer gets 404 for the other buyer's tenders, supplier A

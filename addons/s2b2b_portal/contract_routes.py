@@ -11,14 +11,12 @@ Rules stay in s2b2b_procurement (contract.py, signing.py): a refused
 signature changes nothing, the page says why.
 """
 from trytond.pool import Pool
-from trytond.protocols.wrappers import (
-    Response, redirect, with_pool, with_transaction)
-from trytond.wsgi import app
+from trytond.protocols.wrappers import Response, redirect
 
 from . import document_views as docs
 from . import procurement_views as views
 from .portal import (
-    NAVIGATION, done_messages, not_found, page, page_errors, render,
+    NAVIGATION, done_messages, not_found, page_route, render,
     require_role, submit_form)
 from .procurement_routes import can, state_list, url
 from .routes import selection
@@ -33,11 +31,7 @@ def member_domain(user):
     return [['OR', ('buyer', '=', member), ('supplier', '=', member)]]
 
 
-@app.route(f'{PORTAL}/contracts', methods={'GET'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
+@page_route('/contracts')
 def contracts(request, pool, user):
     Contract = pool.get('s2b2b.contract')
     listing = state_list(Contract, member_domain(user),
@@ -66,22 +60,14 @@ def contract_page_values(request, user, contract):
         }
 
 
-@app.route(f'{PORTAL}/contracts/<record_id>', methods={'GET'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
+@page_route('/contracts/<record_id>')
 def contract_page(request, pool, user, record_id):
     contract = docs.visible_contract(record_id)
     return render(request, 'contract.html',
         **contract_page_values(request, user, contract))
 
 
-@app.route(f'{PORTAL}/contracts/<record_id>/pdf', methods={'GET'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
+@page_route('/contracts/<record_id>/pdf')
 def contract_pdf(request, pool, user, record_id):
     "The stored document with the signatures made so far"
     contract = docs.visible_contract(record_id)
@@ -94,11 +80,7 @@ def contract_pdf(request, pool, user, record_id):
     return response
 
 
-@app.route(f'{PORTAL}/contracts/<record_id>/sign', methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
+@page_route('/contracts/<record_id>/sign', ['POST'])
 def contract_sign(request, pool, user, record_id):
     "Sign for the user's member with the user's own password again"
     contract = docs.visible_contract(record_id)
@@ -112,11 +94,7 @@ def contract_sign(request, pool, user, record_id):
         lambda: contract_page_values(request, user, contract))
 
 
-@app.route(f'{PORTAL}/contracts/<record_id>/verification', methods={'GET'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
+@page_route('/contracts/<record_id>/verification')
 def contract_verification(request, pool, user, record_id):
     contract = docs.visible_contract(record_id)
     return render(request, 'contract_verification.html', user=user,
@@ -124,12 +102,8 @@ def contract_verification(request, pool, user, record_id):
         check=docs.verification(contract), when=views.when)
 
 
-@app.route(f'{PORTAL}/contracts/<record_id>/calloffs/<calloff_id>',
-    methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.BUYER_ROLES)
+@page_route('/contracts/<record_id>/calloffs/<calloff_id>',
+    ['POST'], roles=views.BUYER_ROLES)
 def contract_call_off(request, pool, user, record_id, calloff_id):
     "The buyer calls off a planned delivery of a signed contract now"
     CallOff = pool.get('s2b2b.contract.calloff')

@@ -22,7 +22,8 @@ from .catalog_api import read_uom, route
 from .portal import json_response
 from .procurement_api import (
     READ, WRITE, _amount, _iso, _price, category_value, datetime_value,
-    money_value, positive, refusals, require_buyer, require_supplier)
+    money_value, positive, refusals, require_buyer, require_supplier,
+    rfq_role)
 
 TENDER_FIELDS = {'title', 'description', 'deadline', 'opening_time',
     'scope', 'category', 'lines', 'suppliers', *docs.WEIGHT_FIELDS}
@@ -97,23 +98,11 @@ def invited_tender(key, tender_id):
     return docs.invited_tender(tender_id)
 
 
-def tender_role(request, member_id):
-    role = request.args.get('role')
-    as_buyer = [('buyer', '=', member_id)]
-    as_supplier = [('state', '!=', 'draft'),
-        ('invitations.supplier', '=', member_id)]
-    if role is None:
-        return [['OR', as_buyer, as_supplier]]
-    if role not in {'buyer', 'supplier'}:
-        raise invalid('role')
-    return as_buyer if role == 'buyer' else as_supplier
-
-
 @route('/tenders', ['GET'], READ)
 def tenders_list(request, pool, key):
     Tender = pool.get('s2b2b.tender')
     member_id = key.member.id
-    return paginate(request, Tender, tender_role(request, member_id),
+    return paginate(request, Tender, rfq_role(request, member_id),
         lambda t: tender_json(t, member_id), order=[('id', 'DESC')])
 
 

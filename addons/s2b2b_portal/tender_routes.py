@@ -16,19 +16,18 @@ from decimal import Decimal
 from trytond.exceptions import UserError
 from trytond.modules.s2b2b_procurement.company import company_currency
 from trytond.pool import Pool
-from trytond.protocols.wrappers import redirect, with_pool, with_transaction
-from trytond.wsgi import app
+from trytond.protocols.wrappers import redirect
 
 from . import document_views as docs
 from . import procurement_views as views
 from .catalog_routes import _reload, category_of, listed_categories, \
     parse_number, uom_id
 from .portal import (
-    BUYER_NAVIGATION, _, done_messages, not_found, page, page_errors,
+    BUYER_NAVIGATION, _, done_messages, not_found, page_route,
     render, require_role, submit_form)
 from .procurement_routes import (
-    buyer_only, can, datetime_text, datetime_value, default_deadline,
-    state_list, url)
+    buyer_only, can, chosen_supplier, datetime_text, datetime_value,
+    default_deadline, line_actions, state_list, url)
 from .routes import selection
 
 PORTAL = '/<database_name>/portal'
@@ -94,7 +93,7 @@ def tender_request_form(data):
         'lines': request_lines(data)}
 
 
-def line_values(row, index):
+def line_values(row):
     description = row['description'][:255]
     if not description:
         raise UserError(_('pr_line_description'))
@@ -102,31 +101,12 @@ def line_values(row, index):
     quantity = parse_number(row['quantity'], float, _('pr_quantity'))
     if quantity is None:
         raise UserError(_('pr_required', field=_('pr_quantity')))
-    return {'sequence': index + 1, 'description': description,
+    return {'description': description,
         'category': category.id if category else None,
         'quantity': quantity, 'unit': uom_id(row['uom']),
         'ceiling_price': parse_number(row['ceiling_price'], Decimal,
             _('dc_ceiling_price')),
         'specs': row['specs'][:5000] or None}
-
-
-def line_actions(tender, rows):
-    "One2Many actions making the tender's lines those of the rows"
-    existing = {l.id for l in tender.lines} if tender else set()
-    actions, creates, kept = [], [], set()
-    for index, row in enumerate(rows):
-        values = line_values(row, index)
-        line_id = int(row['id']) if row['id'].isdigit() else None
-        if line_id in existing and line_id not in kept:
-            kept.add(line_id)
-            actions.append(('write', [line_id], values))
-        else:
-            creates.append(values)
-    if existing - kept:
-        actions.append(('delete', sorted(existing - kept)))
-    if creates:
-        actions.append(('create', creates))
-    return actions
 
 
 def header_values(form):
@@ -157,7 +137,8 @@ def header_values(form):
 def save_tender(request, user, tender, form):
     Tender = Pool().get('s2b2b.tender')
     values = header_values(form)
-    values['lines'] = line_actions(tender, form['lines'])
+    values['lines'] = line_actions(tender, form['lines'], ordered=True,
+        values_of=line_values)
     if tender is None:
         tender, = Tender.create([{**values, 'buyer': user.s2b2b_member.id,
                     'currency': company_currency()}])
@@ -263,12 +244,7 @@ def tender_editor(request, user, tender):
         lambda: draft_values(request, user, tender, form))
 
 
-@app.route(f'{PORTAL}/tenders', methods={'GET'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
-@buyer_only
+@page_route('/tenders', kind=buyer_only)
 def tenders(request, pool, user):
     Tender = pool.get('s2b2b.tender')
     listing = state_list(Tender, [('buyer', '=', user.s2b2b_member.id)],
@@ -280,22 +256,13 @@ def tenders(request, pool, user):
         when=views.when, **listing)
 
 
-@app.route(f'{PORTAL}/tenders/new', methods={'GET', 'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.BUYER_ROLES)
-@buyer_only
+@page_route('/tenders/new',
+    ['GET', 'POST'], roles=views.BUYER_ROLES, kind=buyer_only)
 def tender_new(request, pool, user):
     return tender_editor(request, user, None)
 
 
-@app.route(f'{PORTAL}/tenders/<record_id>', methods={'GET', 'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
-@buyer_only
+@page_route('/tenders/<record_id>', ['GET', 'POST'], kind=buyer_only)
 def tender_page(request, pool, user, record_id):
     tender = docs.own_tender(record_id)
     if tender.state == 'draft':
@@ -325,12 +292,8 @@ def tender_action(request, tender, action):
     return redirect(url(request, f'/tenders/{tender.id}?done={done}'))
 
 
-@app.route(f'{PORTAL}/tenders/<record_id>/<action>', methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.BUYER_ROLES)
-@buyer_only
+@page_route('/tenders/<record_id>/<action>',
+    ['POST'], roles=views.BUYER_ROLES, kind=buyer_only)
 def tender_act(request, pool, user, record_id, action):
     tender = docs.own_tender(record_id)
     if action not in TENDER_ACTIONS:
@@ -339,23 +302,15 @@ def tender_act(request, pool, user, record_id, action):
         lambda: tender_action(request, tender, action))
 
 
-@app.route(f'{PORTAL}/tenders/<record_id>/invitations', methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.BUYER_ROLES)
-@buyer_only
+@page_route('/tenders/<record_id>/invitations',
+    ['POST'], roles=views.BUYER_ROLES, kind=buyer_only)
 def tender_invite(request, pool, user, record_id):
     Invitation = pool.get('s2b2b.tender.invitation')
     tender = docs.own_tender(record_id)
 
     def invite():
         check_draft(tender)
-        supplier = request.form.get('supplier') or ''
-        supplier = views.approved_supplier(
-            int(supplier) if supplier.isdigit() else None)
-        if supplier is None or supplier.id == user.s2b2b_member.id:
-            raise UserError(_('pr_supplier_unknown'))
+        supplier = chosen_supplier(request, user)
         if supplier.id not in {i.supplier.id for i in tender.invitations}:
             Invitation.create([{'tender': tender.id,
                         'supplier': supplier.id}])
@@ -363,14 +318,8 @@ def tender_invite(request, pool, user, record_id):
     return tender_submit(request, user, tender, invite)
 
 
-@app.route(
-    f'{PORTAL}/tenders/<record_id>/invitations/<invitation_id>/delete',
-    methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.BUYER_ROLES)
-@buyer_only
+@page_route('/tenders/<record_id>/invitations/<invitation_id>/delete',
+    ['POST'], roles=views.BUYER_ROLES, kind=buyer_only)
 def tender_uninvite(request, pool, user, record_id, invitation_id):
     Invitation = pool.get('s2b2b.tender.invitation')
     tender = docs.own_tender(record_id)
@@ -428,24 +377,15 @@ def award(request, tender):
     return redirect(url(request, f'/tenders/{tender.id}?done=pr_awarded'))
 
 
-@app.route(f'{PORTAL}/tenders/<record_id>/award', methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.BUYER_ROLES)
-@buyer_only
+@page_route('/tenders/<record_id>/award',
+    ['POST'], roles=views.BUYER_ROLES, kind=buyer_only)
 def tender_award(request, pool, user, record_id):
     tender = docs.own_tender(record_id)
     return tender_submit(request, user, tender,
         lambda: award(request, tender))
 
 
-@app.route(f'{PORTAL}/tenders/<record_id>/bids/<bid_id>', methods={'GET'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
-@buyer_only
+@page_route('/tenders/<record_id>/bids/<bid_id>', kind=buyer_only)
 def tender_bid(request, pool, user, record_id, bid_id):
     "One opened bid of the buyer's tender: before the opening, 404"
     tender = docs.own_tender(record_id)

@@ -17,14 +17,13 @@ from urllib.parse import urlencode
 
 from trytond.exceptions import UserError
 from trytond.pool import Pool
-from trytond.protocols.wrappers import redirect, with_pool, with_transaction
-from trytond.wsgi import app
+from trytond.protocols.wrappers import redirect
 
 from . import document_views as docs
 from . import procurement_views as views
 from .catalog_routes import supplier_only
 from .portal import (
-    SUPPLIER_NAVIGATION, _, base_path, done_messages, page, page_errors,
+    SUPPLIER_NAVIGATION, _, base_path, done_messages, page_route,
     render, submit_form)
 from .procurement_routes import can, page_number
 
@@ -46,12 +45,7 @@ def tender_filters():
         }
 
 
-@app.route(f'{PORTAL}/tender-invitations', methods={'GET'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
-@supplier_only
+@page_route('/tender-invitations', kind=supplier_only)
 def tender_invitations(request, pool, user):
     Tender = pool.get('s2b2b.tender')
     Bid = pool.get('s2b2b.tender.bid')
@@ -150,12 +144,7 @@ def supplier_values(request, user, tender, form=None):
         }
 
 
-@app.route(f'{PORTAL}/tender-invitations/<record_id>', methods={'GET'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
-@supplier_only
+@page_route('/tender-invitations/<record_id>', kind=supplier_only)
 def tender_invitation(request, pool, user, record_id):
     tender = docs.invited_tender(record_id)
     return render(request, 'tender_supplier.html',
@@ -183,12 +172,8 @@ def place_bid(request, tender, form, submit):
         f'?done={done}')
 
 
-@app.route(f'{PORTAL}/tender-invitations/<record_id>/bid', methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.SUPPLIER_ROLES)
-@supplier_only
+@page_route('/tender-invitations/<record_id>/bid',
+    ['POST'], roles=views.SUPPLIER_ROLES, kind=supplier_only)
 def tender_bid_submit(request, pool, user, record_id):
     "Save (action=save) or submit the supplier's sealed bid"
     tender = docs.invited_tender(record_id)
@@ -198,13 +183,8 @@ def tender_bid_submit(request, pool, user, record_id):
         lambda: place_bid(request, tender, form, submit), form)
 
 
-@app.route(f'{PORTAL}/tender-invitations/<record_id>/withdraw',
-    methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.SUPPLIER_ROLES)
-@supplier_only
+@page_route('/tender-invitations/<record_id>/withdraw',
+    ['POST'], roles=views.SUPPLIER_ROLES, kind=supplier_only)
 def tender_bid_withdraw(request, pool, user, record_id):
     Bid = pool.get('s2b2b.tender.bid')
     tender = docs.invited_tender(record_id)
