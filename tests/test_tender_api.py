@@ -4,9 +4,9 @@
 """Sealed bids over HTTP: an operator's JSON-RPC session (what sao uses)
 and REST key read nothing of a bid before the tender is opened."""
 import base64
+import json
 import re
 from decimal import Decimal
-import json
 from types import SimpleNamespace
 
 from werkzeug.test import Client
