@@ -85,3 +85,76 @@ class PortalClient(Client):
 
 
 __all__ = ['DB_NAME', 'with_transaction']
+
+
+ERROR_RE = re.compile(r'id="error">([^<]*)<')
+LOGIN_RE = re.compile(r'/login\?next=')
+
+
+class PortalPages:
+    """Page helpers of the portal tests, for TestCase classes: email is
+    who client() logs in by default, password(email) their password"""
+    email = None
+
+    def password(self, email):
+        return PASSWORD
+
+    def client(self, email='', lang='en'):
+        "A client in lang, logged in as email (None: nobody)"
+        email = self.email if email == '' else email
+        client = PortalClient()
+        client.get(f'{client.base}/lang/{lang}')
+        if email:
+            self.assertEqual(client.login(email, self.password(email))
+                .status_code, 302, email)
+        return client
+
+    def page(self, client, path, status=200):
+        response = client.get(client.base + path)
+        self.assertEqual(response.status_code, status, path)
+        return response.get_data(as_text=True)
+
+    def post(self, client, path, data, status=302):
+        response = client.submit(path, data, token_from='/')
+        if response.status_code != status:
+            found = ERROR_RE.search(response.get_data(as_text=True))
+            self.fail(f"{path}: {response.status_code} != {status}: "
+                f"{found.group(1) if found else ''}")
+        return response
+
+    def refused(self, client, path, data, status=400):
+        "The page is shown again with its error: return the error"
+        response = self.post(client, path, data, status=status)
+        match = ERROR_RE.search(response.get_data(as_text=True))
+        self.assertIsNotNone(match, f"{path} shows no error")
+        self.assertTrue(match.group(1).strip())
+        return match.group(1)
+
+
+class RouteSweep:
+    """The routes of a group of pages (routes, matched by route_re) are
+    those urls() sweeps; nobody reaches them without logging in"""
+    routes = set()
+    route_re = None
+
+    def test_routes_swept(self):
+        from trytond.wsgi import app
+        prefix = '/<database_name>/portal'
+        rules = {r.rule[len(prefix):] for r in app.url_map.iter_rules()
+            if re.match(prefix + self.route_re, r.rule)}
+        self.assertEqual(rules, self.routes)
+        adapter = app.url_map.bind('localhost')
+        swept = {adapter.match(f'/{DB_NAME}/portal{url}', method=method,
+                return_rule=True)[0].rule[len(prefix):]
+            for method, url in self.urls(self.foreign_ids())}
+        self.assertEqual(swept, self.routes)
+
+    def test_unauthenticated(self):
+        client = self.client(email=None)
+        for method, url in self.urls(self.foreign_ids()):
+            with self.subTest(method=method, url=url):
+                token = client.csrf('/login')
+                response = client.open(client.base + url, method=method,
+                    data={'csrf_token': token} if method == 'POST' else None)
+                self.assertEqual(response.status_code, 302)
+                self.assertRegex(response.headers['Location'], LOGIN_RE)

@@ -8,7 +8,8 @@ import re
 from decimal import Decimal
 from types import SimpleNamespace
 
-from common import PASSWORD, DatabaseTestCase, PortalClient, committed
+from common import (
+    PASSWORD, DatabaseTestCase, PortalPages, RouteSweep, committed)
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.s2b2b_catalog.tests.tools import (
@@ -31,8 +32,6 @@ ROUTES = {
     '/invitations/<record_id>/offers/<line_id>',
     '/invitations/<record_id>/messages',
     }
-ERROR_RE = re.compile(r'id="error">([^<]*)<')
-LOGIN = re.compile(r'/login\?next=')
 BUYER = 'user0@21.example.com'
 PURCHASER = 'user1@21.example.com'
 APPROVER = 'user2@21.example.com'
@@ -181,41 +180,14 @@ def line_data(i, description='', quantity='', uom='', category='',
     return data
 
 
-class ProcurementPortalCase(DatabaseTestCase):
+class ProcurementPortalCase(PortalPages, DatabaseTestCase):
     "The shared database and the helpers of the page tests"
+    email = BUYER
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.ids = committed(_setup)
-
-    def client(self, email=BUYER, lang='en'):
-        client = PortalClient()
-        client.get(f'{client.base}/lang/{lang}')
-        if email:
-            self.assertEqual(client.login(email).status_code, 302, email)
-        return client
-
-    def page(self, client, path, status=200):
-        response = client.get(client.base + path)
-        self.assertEqual(response.status_code, status, path)
-        return response.get_data(as_text=True)
-
-    def post(self, client, path, data, status=302):
-        response = client.submit(path, data, token_from='/')
-        if response.status_code != status:
-            found = ERROR_RE.search(response.get_data(as_text=True))
-            self.fail(f"{path}: {response.status_code} != {status}: "
-                f"{found.group(1) if found else ''}")
-        return response
-
-    def refused(self, client, path, data, status=400):
-        "The form is shown again with its error: return the error"
-        response = self.post(client, path, data, status=status)
-        match = ERROR_RE.search(response.get_data(as_text=True))
-        self.assertIsNotNone(match, f"{path} shows no error")
-        self.assertTrue(match.group(1).strip())
-        return match.group(1)
 
     def created_id(self, response, kind):
         match = re.search(rf'/{kind}/(\d+)', response.headers['Location'])
@@ -687,8 +659,10 @@ class RfqTests:
             r'</a> <span class="badge text-bg-primary">\d+')
 
 
-class SweepTests:
+class SweepTests(RouteSweep):
     "Every route: nobody goes to the login, others' ids answer 404"
+    routes = ROUTES
+    route_re = r'/(requirements|rfqs|invitations)\b'
 
     def urls(self, ids):
         "(method, url) of every route, for the ids of a namespace"
@@ -729,31 +703,6 @@ class SweepTests:
             'action': 'counter', 'price': '1', 'body': "越权",
             'reason': "越权", f'award-{self.ids.o_line}': str(self.ids.o_line),
             f'q-{self.ids.o_line}-price': '1'}
-
-    def test_routes_swept(self):
-        "The sweeps cover every procurement route, and only those"
-        from common import DB_NAME
-        from trytond.wsgi import app
-        prefix = '/<database_name>/portal'
-        rules = {r.rule[len(prefix):] for r in app.url_map.iter_rules()
-            if re.match(prefix + r'/(requirements|rfqs|invitations)\b',
-                r.rule)}
-        self.assertEqual(rules, ROUTES)
-        adapter = app.url_map.bind('localhost')
-        swept = {adapter.match(f'/{DB_NAME}/portal{url}', method=method,
-                return_rule=True)[0].rule[len(prefix):]
-            for method, url in self.urls(self.foreign_ids())}
-        self.assertEqual(swept, ROUTES)
-
-    def test_unauthenticated(self):
-        client = self.client(email=None)
-        for method, url in self.urls(self.foreign_ids()):
-            with self.subTest(method=method, url=url):
-                token = client.csrf('/login')
-                response = client.open(client.base + url, method=method,
-                    data={'csrf_token': token} if method == 'POST' else None)
-                self.assertEqual(response.status_code, 302)
-                self.assertRegex(response.headers['Location'], LOGIN)
 
     def test_foreign_ids(self):
         """The buyer and supplier A (neither invited) get 404 for every

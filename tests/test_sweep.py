@@ -9,12 +9,14 @@ pages and checks that no portal route is left out of it.
 from types import SimpleNamespace
 
 from common import PASSWORD, DatabaseTestCase, PortalClient, committed
-# The catalog and procurement pages have their own sweeps; they name the
-# routes they cover
+# The catalog, procurement, tender and contract pages have their own
+# sweeps; they name the routes they cover
 from test_catalog_buyer_portal import ROUTES as BUYER_ROUTES
 from test_catalog_supplier_portal import ROUTES as SUPPLIER_ROUTES
+from test_contract_portal import ROUTES as CONTRACT_ROUTES
 from test_order_portal import ROUTES as ORDER_ROUTES
 from test_procurement_portal import ROUTES as PROCUREMENT_ROUTES
+from test_tender_portal import ROUTES as TENDER_ROUTES
 
 from trytond.modules.s2b2b_platform.tests.tools import (
     create_document_types, create_member)
@@ -91,7 +93,8 @@ class SweepTestCase(DatabaseTestCase):
             if r.rule.startswith(PORTAL + '/')}
         self.assertEqual(
             rules, PUBLIC | set(MEMBER) | SUPPLIER_ROUTES | BUYER_ROUTES
-            | PROCUREMENT_ROUTES | ORDER_ROUTES)
+            | PROCUREMENT_ROUTES | ORDER_ROUTES | TENDER_ROUTES
+            | CONTRACT_ROUTES)
 
     def test_unauthenticated(self):
         "Nobody gets a member page: every route sends to the login"

@@ -5,6 +5,8 @@
 and REST key read nothing of a bid before the tender is opened."""
 import base64
 import json
+import re
+from decimal import Decimal
 from types import SimpleNamespace
 
 from werkzeug.test import Client
@@ -104,3 +106,167 @@ class TenderApiTestCase(DatabaseTestCase):
         response = self.rest(f'/{bid}?f=total&f=lead_time')
         self.assertEqual(response.status_code, 200)
         self.assertEqual(json.loads(response.data)['lead_time'], 10)
+
+
+# The member API's tender endpoints (tender_contract_api.py)
+
+def _member_setup():
+    "Suppliers a, b, c and two buyers with keys; a published tender"
+    pool = Pool()
+    ApiKey = pool.get('s2b2b.api.key')
+    with set_company(create_company()):
+        data = setup()
+        keys = {f'key_{name}': ApiKey.generate(data[name], name,
+                ['procurement:read', 'procurement:write'])[1]
+            for name in ['buyer', 'other_buyer', 'a', 'b', 'c']}
+        other = create_tender(data, suppliers='b', buyer='other_buyer')
+        bid = make_bid(other, data['b'], content(other, ['10', '20'], 10))
+    return SimpleNamespace(**keys, **{k: v.id for k, v in data.items()
+            if k != 'catalog'}, o_tender=other.id, o_bid=bid.id,
+        o_line=other.lines[0].id)
+
+
+def member_endpoints(tender, bid, line):
+    "(method, path, body) of every tender route of the member API"
+    return [
+        ('GET', '/tenders', None),
+        ('POST', '/tenders', {'title': "扫描", 'deadline': '2030-01-01T10:00',
+                'opening_time': '2030-01-02T10:00'}),
+        ('GET', f'/tenders/{tender}', None),
+        ('POST', f'/tenders/{tender}/publish', None),
+        ('POST', f'/tenders/{tender}/award', {'bid': bid}),
+        ('POST', f'/tenders/{tender}/bids', {'lead_time': 3, 'lines': [
+                    {'line': line, 'unit_price': '1'}]}),
+        ('GET', f'/tenders/{tender}/bid', None),
+        ]
+
+
+class TenderMemberApiTestCase(DatabaseTestCase):
+    "Tenders and sealed bids through the member API"
+    modules = ['s2b2b_portal']
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ids = committed(_member_setup)
+
+    def call(self, key, method, path, payload=None, status=None):
+        from test_api import ApiClient
+        response = ApiClient(getattr(self.ids, f'key_{key}')).call(
+            method, path, payload, headers={'Accept-Language': 'en'})
+        if status is not None:
+            self.assertEqual(response.status_code, status,
+                f"{method} {path}: {response.data[:400]!r}")
+        return response
+
+    def new_tender(self, suppliers=('a', 'b')):
+        from test_tender_portal import in_days
+        unit = committed(lambda: Pool().get('ir.model.data').get_id(
+                'product', 'uom_unit'))
+        tender = self.call('buyer', 'POST', '/tenders', {
+                'title': "API 钢筋招标", 'deadline': in_days(2),
+                'opening_time': in_days(2.05), 'weight_price': 70,
+                'weight_lead_time': 10, 'suppliers': [
+                    getattr(self.ids, s) for s in suppliers],
+                'lines': [{'description': "螺纹钢", 'quantity': 100,
+                        'uom': unit}, {'description': "盘螺",
+                        'quantity': 50, 'ceiling_price': '30'}]},
+            status=201).json
+        self.assertEqual(tender['state'], 'draft')
+        self.call('buyer', 'POST', f"/tenders/{tender['id']}/publish",
+            status=200)
+        return tender['id'], [l['id'] for l in tender['lines']]
+
+    def bid(self, key, tender, lines, prices, status=201, **values):
+        return self.call(key, 'POST', f'/tenders/{tender}/bids', {
+                'lead_time': 10, 'lines': [{'line': l, 'unit_price': p}
+                    for l, p in zip(lines, prices)], **values},
+            status=status)
+
+    def test_every_route_swept(self):
+        from test_api import api_routes
+        from test_contract_api import contract_endpoints
+        from trytond.modules.s2b2b_portal import tender_contract_api
+        swept = {(m, p) for m, p, _ in member_endpoints(
+                '{tender_id}', '{bid}', 1) + contract_endpoints(
+                '{contract_id}', '{contract_id}', '{calloff_id}')}
+        self.assertEqual(swept, api_routes(tender_contract_api))
+
+    def test_sealed_bid_flow(self):
+        """Draft readable by its supplier, sealed once submitted, never
+        changed; the buyer counts bids, reads them once opened, awards"""
+        tender, (steel, coil) = self.new_tender()
+        weights = self.call('buyer', 'GET', f'/tenders/{tender}',
+            status=200).json['weights']
+        self.assertEqual(Decimal(weights['price']), 70)
+        draft = self.bid('a', tender, [steel, coil], ['8.5', '25'],
+            submit=False).json
+        self.assertEqual(draft['state'], 'draft')
+        own = self.call('a', 'GET', f'/tenders/{tender}/bid',
+            status=200).json
+        self.assertEqual(own['content']['lines'][str(steel)]['unit_price'],
+            '8.5000')
+        # above the ceiling: refused, the draft kept as it was
+        self.bid('a', tender, [steel, coil], ['8', '31'], status=422)
+        self.bid('a', tender, [steel, coil], ['8.5', '25'])
+        own = self.call('a', 'GET', f'/tenders/{tender}/bid',
+            status=200).json
+        self.assertEqual((own['state'], own['sealed'], own['content']),
+            ('submitted', True, None))
+        self.assertNotIn('8.5', str(own))
+        error = self.bid('a', tender, [steel, coil], ['1', '1'],
+            status=422).json['error']
+        self.assertIn("submitted", error['message'])
+        self.bid('b', tender, [steel, coil], ['9', '24'])
+        # not invited: the tender does not exist for C
+        self.call('c', 'GET', f'/tenders/{tender}', status=404)
+        self.bid('c', tender, [steel, coil], ['1', '1'], status=404)
+        as_buyer = self.call('buyer', 'GET', f'/tenders/{tender}',
+            status=200).json
+        self.assertEqual((as_buyer['bid_count'], as_buyer['bids']), (2, []))
+        self.assertNotIn('bid_count', self.call('a', 'GET',
+                f'/tenders/{tender}', status=200).json)
+        self.call('buyer', 'POST', f'/tenders/{tender}/award',
+            {'bid': own['id']}, status=422)
+
+        committed(lambda: _open(tender))
+        as_buyer = self.call('buyer', 'GET', f'/tenders/{tender}',
+            status=200).json
+        bids = {b['supplier']['id']: b for b in as_buyer['bids']}
+        self.assertEqual(bids[self.ids.a]['total'], '2100.00')
+        self.assertEqual(sorted(b['rank'] for b in bids.values()), [1, 2])
+        self.call('buyer', 'POST', f'/tenders/{tender}/award', {'lines': [
+                    {'line': steel, 'bid': bids[self.ids.a]['id'],
+                        'quantity': 101}]}, status=422)
+        awarded = self.call('buyer', 'POST', f'/tenders/{tender}/award', {
+                'lines': [{'line': steel, 'bid': bids[self.ids.a]['id'],
+                        'quantity': 100},
+                    {'line': coil, 'bid': bids[self.ids.b]['id'],
+                        'quantity': 50}]}, status=200).json
+        self.assertEqual(awarded['state'], 'awarded')
+        self.assertEqual(len(awarded['contracts']), 2)
+
+    def test_tenant_sweep(self):
+        "The other buyer's tender and B's bid answer 404 to others"
+        ids = self.ids
+        before = committed(lambda: [(t.state, len(t.awards), [(b.state,
+                        b.digest) for b in t.bids]) for t in Pool().get(
+                    's2b2b.tender').browse([ids.o_tender])])
+        for key in ['buyer', 'a']:
+            for method, path, payload in member_endpoints(
+                    ids.o_tender, ids.o_bid, ids.o_line):
+                if not re.search(r'/\d+', path) or (key == 'buyer'
+                        and path.endswith(('/bids', '/bid'))):
+                    continue
+                with self.subTest(key=key, method=method, path=path):
+                    response = self.call(key, method, path, payload)
+                    self.assertEqual(response.status_code,
+                        403 if key == 'a' and path.endswith(
+                            ('/publish', '/award')) else 404,
+                        response.data[:300])
+        self.assertEqual(committed(lambda: [(t.state, len(t.awards),
+                        [(b.state, b.digest) for b in t.bids])
+                    for t in Pool().get('s2b2b.tender').browse(
+                        [ids.o_tender])]), before)
+        listed = self.call('buyer', 'GET', '/tenders', status=200).json
+        self.assertNotIn(ids.o_tender, [t['id'] for t in listed['items']])

@@ -828,7 +828,7 @@ def parameters_catalog():
 
 
 def components():
-    from . import order_openapi, procurement_openapi
+    from . import order_openapi, procurement_openapi, tender_contract_openapi
     scopes = '\n'.join(f'- `{s}`: {label}' for s, label in SCOPES)
     return {
         'securitySchemes': {'bearerAuth': {'type': 'http',
@@ -836,10 +836,12 @@ def components():
                 'description': "A member's API key. Scopes:\n" + scopes}},
         'schemas': {**schema_error(), **schema_member(), **schema_users(),
             **schema_documents(), **schema_catalog(),
-            **procurement_openapi.schemas(), **order_openapi.schemas()},
+            **procurement_openapi.schemas(), **order_openapi.schemas(),
+            **tender_contract_openapi.schemas()},
         'parameters': {**parameters(), **parameters_catalog(),
             **procurement_openapi.parameters(),
-            **order_openapi.parameters()},
+            **order_openapi.parameters(),
+            **tender_contract_openapi.parameters()},
         'headers': {'IdempotentReplayed': {'description':
                 "true when the response is the kept one of an "
                 "Idempotency-Key", 'schema': {'const': 'true'}}},
@@ -852,7 +854,7 @@ def components():
 @lru_cache(maxsize=16)
 def _document(server_url):
     # Imported here: they build on the helpers of this module
-    from . import order_openapi, procurement_openapi
+    from . import order_openapi, procurement_openapi, tender_contract_openapi
     return {
         'openapi': '3.1.0',
         'info': {'title': "S2B2B Member API", 'version': VERSION,
@@ -864,7 +866,8 @@ def _document(server_url):
                 'Procurement', 'Orders', 'Platform']],
         'paths': {**paths_public(), **paths_member(), **paths_users(),
             **paths_documents(), **paths_listings(), **paths_catalog(),
-            **procurement_openapi.paths(), **order_openapi.paths()},
+            **procurement_openapi.paths(), **order_openapi.paths(),
+            **tender_contract_openapi.paths()},
         'components': components(),
         }
 

@@ -35,8 +35,10 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.s2b2b_platform.exceptions import RecordNotFound
 from trytond.modules.s2b2b_platform.tenant import as_member
 from trytond.pool import Pool
-from trytond.protocols.wrappers import HTTPStatus, Response, redirect
+from trytond.protocols.wrappers import (
+    HTTPStatus, Response, redirect, with_pool, with_transaction)
 from trytond.transaction import Transaction
+from trytond.wsgi import app
 
 from .cache import page_cache
 
@@ -239,6 +241,19 @@ def page(login=True, roles=None):
                 with as_member(user.s2b2b_member.id):
                     return func(request, pool, user, *args, **kwargs)
         return wrapper
+    return decorator
+
+
+def page_route(path, methods=('GET',), roles=None, kind=None):
+    """The decorator stack of a member page at /<database>/portal<path>,
+    in the order above; kind (a decorator) refuses other member kinds"""
+    def decorator(func):
+        if kind is not None:
+            func = kind(func)
+        func = with_pool(page_errors(with_transaction()(
+                    page(roles=roles)(func))))
+        return app.route(f'/<database_name>/portal{path}',
+            methods=set(methods))(func)
     return decorator
 
 

@@ -175,13 +175,13 @@ def line_values(row):
         }
 
 
-def line_actions(record, rows, ordered=False):
+def line_actions(record, rows, ordered=False, values_of=None):
     """One2Many actions making the lines of record those of the rows: a
     row keeps its line by id, other rows are new lines"""
     existing = {l.id for l in record.lines} if record else set()
     actions, creates, kept = [], [], set()
     for index, row in enumerate(rows):
-        values = line_values(row)
+        values = (values_of or line_values)(row)
         if ordered:
             values['sequence'] = index + 1
         line_id = int(row['id']) if row['id'].isdigit() else None
@@ -697,11 +697,7 @@ def rfq_invite(request, pool, user, record_id):
 
     def invite():
         check_draft_rfq(rfq)
-        supplier = request.form.get('supplier') or ''
-        supplier = views.approved_supplier(
-            int(supplier) if supplier.isdigit() else None)
-        if supplier is None or supplier.id == user.s2b2b_member.id:
-            raise UserError(_('pr_supplier_unknown'))
+        supplier = chosen_supplier(request, user)
         if supplier.id not in {i.supplier.id for i in rfq.invitations}:
             Invitation.create([{'rfq': rfq.id, 'supplier': supplier.id}])
         return redirect(url(request, f'/rfqs/{rfq.id}?done=pr_invited'))
@@ -727,6 +723,16 @@ def rfq_uninvite(request, pool, user, record_id, invitation_id):
         Invitation.delete(invitations)
         return redirect(url(request, f'/rfqs/{rfq.id}?done=pr_uninvited'))
     return rfq_submit(request, user, rfq, uninvite)
+
+
+def chosen_supplier(request, user):
+    "The approved supplier (not the user's member) a form invites"
+    supplier = request.form.get('supplier') or ''
+    supplier = views.approved_supplier(
+        int(supplier) if supplier.isdigit() else None)
+    if supplier is None or supplier.id == user.s2b2b_member.id:
+        raise UserError(_('pr_supplier_unknown'))
+    return supplier
 
 
 def award_choices(request, rfq):

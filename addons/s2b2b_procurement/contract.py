@@ -19,6 +19,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.product import round_price
 from trytond.modules.s2b2b_platform.exceptions import RecordNotFound
+from trytond.modules.s2b2b_platform.ir import requesting_member
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, Id, If
 from trytond.report import Report
@@ -1024,6 +1025,24 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
         Contract.do([c for c in contracts
                 if all(o.id in ordered or o.state != 'planned'
                     for o in c.calloffs)])
+
+    @classmethod
+    def call_off(cls, calloffs):
+        """Order planned call-offs now at the request of the contract's
+        buyer (portal and API): the sales are the platform's to make"""
+        member = requesting_member()
+        for calloff in calloffs:
+            if member is not None and calloff.contract.buyer.id != member:
+                raise ContractError(gettext(
+                        's2b2b_procurement.msg_calloff_not_buyer',
+                        calloff=calloff.rec_name))
+            if calloff.state != 'planned' \
+                    or calloff.contract.state != 'signed':
+                raise ContractError(gettext(
+                        's2b2b_procurement.msg_calloff_not_planned',
+                        calloff=calloff.rec_name))
+        with without_check_access():
+            cls.order(cls.browse(calloffs))
 
     @fields.depends('line', '_parent_line.uom')
     def on_change_with_unit(self, name=None):
