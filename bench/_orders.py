@@ -17,12 +17,29 @@ MODULES = ['s2b2b_portal']
 STOCK = 10 ** 7
 
 
+def smtp_sink():
+    """Mails of the benchmark (notifications, sent when a transaction
+    commits) go to a local SMTP server that accepts and discards them, as
+    a relay next to the server would; call before trytond is imported"""
+    import socket
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    controller = Controller(Sink(), hostname='127.0.0.1', port=port)
+    controller.start()
+    os.environ['TRYTOND_EMAIL__URI'] = f'smtp://127.0.0.1:{port}'
+    return controller
+
+
 def environ(uri, tmp, db):
     env = dict(os.environ)
     env.update({
             'TRYTOND_DATABASE__URI': uri,
             'TRYTOND_DATABASE__PATH': str(tmp),
-            'TRYTOND_EMAIL__URI': 'smtp://127.0.0.1:1',
+            'TRYTOND_EMAIL__URI': os.environ.get(
+                'TRYTOND_EMAIL__URI', 'smtp://127.0.0.1:1'),
             'TRYTOND_DATABASE_NAMES': db,
             'TRYTONPASSFILE': str(tmp / 'pw'),
             'TRYTOND_S2B2B_PORTAL__ASSETS':

@@ -55,9 +55,13 @@ os.environ.setdefault(
     'TRYTOND_DATABASE__URI', 'postgresql://postgres@127.0.0.1:5432/')
 
 import _orders  # noqa: E402
+
+SMTP = _orders.smtp_sink()
+
 from _flow_stock import SqlCounter, in_transaction  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / 'results'
+VERBOSE = '-v' in sys.argv or '--verbose' in sys.argv
 STEPS = ['intake', 'sale', 'confirm', 'ship', 'receive_invoice']
 
 
@@ -73,6 +77,8 @@ def parse(argv=None):
         help="run bench/stock_reference.py (batched) in this run too")
     parser.add_argument('--reuse', action='store_true',
         help="keep the database between runs: reuse it when it exists")
+    parser.add_argument('-v', '--verbose', action='store_true',
+        help="print the worker's calls")
     parser.add_argument('--json-out')
     return parser.parse_args(argv)
 
@@ -109,7 +115,8 @@ class Meter:
 def run_tasks(task_ids):
     """Run queued tasks as a batching worker: those of one model, method,
     user and context in one call with all their records; the tasks they
-    push are run the same way, until none is left"""
+    push are run the same way, until none is left (the portal requests of
+    a step queue their tasks; the worker takes them together)"""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool()
@@ -128,6 +135,9 @@ def run_tasks(task_ids):
         task_ids.clear()
         transaction.tasks.clear()
         for (model, method, user, _, _), tasks in groups.items():
+            if VERBOSE:
+                print(f"  worker: {model}.{method} x {len(tasks)}",
+                    file=sys.stderr, flush=True)
             Model = pool.get(model)
             ids = []
             for task in tasks:
@@ -199,10 +209,12 @@ def run_batch(options, fixture, users, rng, meter):
         for purchase in purchases:
             groups[purchase.s2b2b_supplier.id].append(purchase)
         WebUser = pool.get('web.user')
+        queued = []
         for supplier, records in groups.items():
             with as_member(supplier):
                 func(records, WebUser(users[supplier]))
-            run_tasks(pending())
+            queued.extend(pending())
+        run_tasks(queued)
 
     def confirm():
         Purchase = pool.get('purchase.purchase')
@@ -225,10 +237,12 @@ def run_batch(options, fixture, users, rng, meter):
             by_buyer[sale.s2b2b_buyer.id].extend(
                 s for p in sale.s2b2b_purchases for s in p.drop_shipments)
         purchasers = dict(fixture.purchasers)
+        queued = []
         for buyer, shipments in by_buyer.items():
             with as_member(buyer):
                 Shipment.s2b2b_receive(shipments, WebUser(purchasers[buyer]))
-            run_tasks(pending())
+            queued.extend(pending())
+        run_tasks(queued)
     meter.run('receive_invoice', options.db, receive, context)
     return sales
 

@@ -124,11 +124,12 @@ def ensure_wrk():
         stdout=subprocess.DEVNULL)
 
 
-def wrk(options, url, header, seconds):
-    "Drive the URL with wrk for some seconds; return its JSON report"
+def wrk(options, url, header, seconds, script=None):
+    """Drive the URL with wrk for some seconds; return its JSON report
+    (script: a Lua script of the requests ending with wrk_report.lua's)"""
+    script = script or ROOT / 'bench' / 'wrk_report.lua'
     command = ['wrk', '-t', '2', '-c', str(options.clients),
-        '-d', f'{seconds}s', '-H', header,
-        '-s', str(ROOT / 'bench' / 'wrk_report.lua'), url]
+        '-d', f'{seconds}s', '-H', header, '-s', str(script), url]
     output = subprocess.run(command, check=True, capture_output=True,
         text=True).stdout
     return json.loads(output.strip().splitlines()[-1])

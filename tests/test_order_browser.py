@@ -65,6 +65,11 @@ class OrderBrowserTestCase(unittest.TestCase):
                 ('state', '=', 'approved')], 0, 1, [('id', 'ASC')])
         self.sao('s2b2b.member', 'write', ids, {'approval_limit': {
                     '__class__': 'Decimal', 'decimal': '100000000'}})
+        member, = self.sao('s2b2b.member', 'read', ids, ['party'])
+        # Demo parties may have no address yet: the checkout needs one
+        self.sao('party.address', 'create', [{'party': member['party'],
+                    'street': "人民路 1 号", 'city': "苏州",
+                    'postal_code': '215000'}])
         return self.admin_of(ids[0])
 
     def page(self, width):

@@ -87,7 +87,9 @@ class Order(ModelSQL, ModelView):
                         if requested_by else None,
                         'reference': reference,
                         'contract': int(contract) if contract else None,
-                        'delivery': delivery.id, 'amount': amount,
+                        'delivery': delivery.id,
+                        # Tier prices may have more digits than money
+                        'amount': company.currency.round(amount),
                         'lines': _dump(lines),
                         }])
             log('order.received', [order], buyer, _order_data)
