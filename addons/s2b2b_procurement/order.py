@@ -161,6 +161,9 @@ class Listing(metaclass=PoolMeta):
         table, tier, member = (
             cls.__table__(), Tier.__table__(), Member.__table__())
         ids = list({int(l) for l in listings})
+        if not ids:
+            # PostgreSQL refuses an empty IN ()
+            return {}
         cursor = Transaction().connection.cursor()
         tiers = {}
         cursor.execute(*tier.select(tier.listing, tier.quantity,
