@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import urllib.request
 from pathlib import Path
 
@@ -212,3 +213,71 @@ class BackOffice:
     def __call__(self, model, method, *args):
         return self._call(f'model.{model}.{method}', [*args, {}],
             {'Authorization': self.authorization})
+
+
+ARTIFACTS = ROOT / 'tests' / 'artifacts'
+WIDTHS = {'phone': (390, 844), 'desktop': (1280, 800)}
+DEMO_PASSWORD = 'demo2026!'
+
+
+class BrowserCase(unittest.TestCase):
+    """A live demo server, headless Chromium and the steps every browser
+    story takes: a page at a width, a screenshot, a portal login"""
+    # screenshots are tests/artifacts/<shots><name>.png
+    shots = ''
+    # accept the confirm() dialogs of the pages (cancel, close, award...)
+    accept_dialogs = False
+
+    @classmethod
+    def setUpClass(cls):
+        from playwright.sync_api import expect
+        # A loaded CI machine answers slowly: wait longer than the 5 s
+        expect.set_options(timeout=20000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        cls.server = LiveServer()
+        cls.server.start()
+        cls.playwright, cls.browser = start_browser()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        cls.server.stop()
+
+    @classmethod
+    def admin_email(cls, sao, member_id):
+        "The e-mail of the member's first administrator"
+        user_ids = sao('web.user', 'search', [
+                ('s2b2b_member', '=', member_id),
+                ('s2b2b_roles', 'in', ['admin'])], 0, 1, [('id', 'ASC')])
+        user, = sao('web.user', 'read', user_ids, ['email'])
+        return user['email']
+
+    def page(self, width):
+        size = WIDTHS[width]
+        context = self.browser.new_context(
+            viewport={'width': size[0], 'height': size[1]},
+            locale='zh-CN')
+        self.addCleanup(context.close)
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        if self.accept_dialogs:
+            page.on('dialog', lambda dialog: dialog.accept())
+        return page
+
+    def shot(self, page, name):
+        page.screenshot(path=str(ARTIFACTS / f'{self.shots}{name}.png'),
+            full_page=True)
+
+    def login(self, page, email, password=DEMO_PASSWORD):
+        from playwright.sync_api import expect
+        page.goto(self.server.base_url + '/login')
+        page.fill('#email', email)
+        page.fill('#password', password)
+        page.click('#login')
+        expect(page.locator('#member-state')).to_be_visible()
+
+    def assertNoOverflow(self, page, width):
+        "Nothing wider than the viewport: no sideways scrolling"
+        scroll = page.evaluate('document.documentElement.scrollWidth')
+        self.assertLessEqual(scroll, WIDTHS[width][0], page.url)

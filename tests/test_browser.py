@@ -7,20 +7,13 @@ Each story runs at phone (390 px) and desktop (1280 px) widths against a
 live trytond server and saves screenshots in tests/artifacts/.
 """
 import re
-import unittest
 import urllib.request
-from pathlib import Path
 
 from stdnum.cn import uscc
 
-from live import LiveServer, start_browser
+from live import ARTIFACTS, DEMO_PASSWORD, WIDTHS, BrowserCase
 from playwright.sync_api import expect
 
-ARTIFACTS = Path(__file__).resolve().parent / 'artifacts'
-WIDTHS = {'phone': (390, 844), 'desktop': (1280, 800)}
-# A loaded CI machine answers slowly: wait longer than Playwright's 5 s
-expect.set_options(timeout=20000)
-DEMO_PASSWORD = 'demo2026!'
 NEW_PASSWORD = 'Reg-2026-pass!'
 PDF = b'%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
 LINK_RE = re.compile(r'(http://\S+/reset/confirm\?\S+)')
@@ -31,33 +24,7 @@ def company_code(number):
     return body + uscc.calc_check_digit(body)
 
 
-class BrowserTestCase(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        ARTIFACTS.mkdir(exist_ok=True)
-        cls.server = LiveServer()
-        cls.server.start()
-        cls.playwright, cls.browser = start_browser()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        cls.server.stop()
-
-    def page(self, width):
-        size = WIDTHS[width]
-        context = self.browser.new_context(
-            viewport={'width': size[0], 'height': size[1]},
-            locale='zh-CN')
-        self.addCleanup(context.close)
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        return page
-
-    def shot(self, page, name):
-        page.screenshot(path=str(ARTIFACTS / f'{name}.png'), full_page=True)
+class BrowserTestCase(BrowserCase):
 
     def open_menu(self, page):
         "On a phone the navigation hides behind the toggler"

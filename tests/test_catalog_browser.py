@@ -11,35 +11,20 @@ to tests/artifacts/catalog-*.png.
 import csv
 import io
 import re
-import unittest
 import urllib.request
-from pathlib import Path
 
-from live import LiveServer, start_browser
+from live import ARTIFACTS, WIDTHS, BrowserCase
 from playwright.sync_api import expect
 
-ARTIFACTS = Path(__file__).resolve().parent / 'artifacts'
-WIDTHS = {'phone': (390, 844), 'desktop': (1280, 800)}
-expect.set_options(timeout=20000)
-DEMO_PASSWORD = 'demo2026!'
 
-
-class CatalogBrowserTestCase(unittest.TestCase):
+class CatalogBrowserTestCase(BrowserCase):
+    shots = 'catalog-'
 
     @classmethod
     def setUpClass(cls):
-        ARTIFACTS.mkdir(exist_ok=True)
-        cls.server = LiveServer()
-        cls.server.start()
-        cls.playwright, cls.browser = start_browser()
+        super().setUpClass()
         cls.buyer = cls.demo_login('buyer')
         cls.supplier = cls.demo_login('supplier')
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        cls.server.stop()
 
     @classmethod
     def demo_login(cls, kind):
@@ -69,31 +54,6 @@ class CatalogBrowserTestCase(unittest.TestCase):
             f'{self.server.base_url}/catalog/{ids[0]}')
         self.assertEqual(response.status, 200)
         expect(page.locator('#listing-name')).to_be_visible()
-
-    def page(self, width):
-        size = WIDTHS[width]
-        context = self.browser.new_context(
-            viewport={'width': size[0], 'height': size[1]},
-            locale='zh-CN')
-        self.addCleanup(context.close)
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        return page
-
-    def shot(self, page, name):
-        page.screenshot(path=str(ARTIFACTS / f'catalog-{name}.png'),
-            full_page=True)
-
-    def login(self, page, email):
-        page.goto(self.server.base_url + '/login')
-        page.fill('#email', email)
-        page.fill('#password', DEMO_PASSWORD)
-        page.click('#login')
-        expect(page.locator('#member-state')).to_be_visible()
-
-    def assertNoOverflow(self, page, width):
-        scroll = page.evaluate('document.documentElement.scrollWidth')
-        self.assertLessEqual(scroll, WIDTHS[width][0])
 
     def search(self, page, query):
         page.fill('#q', query)

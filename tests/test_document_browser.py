@@ -15,16 +15,10 @@ go to tests/artifacts/document-*.png.
 """
 import datetime as dt
 import time
-import unittest
-from pathlib import Path
 
-from live import LiveServer, start_browser
+from live import DEMO_PASSWORD, WIDTHS, BrowserCase
 from playwright.sync_api import expect
 
-ARTIFACTS = Path(__file__).resolve().parent / 'artifacts'
-WIDTHS = {'phone': (390, 844), 'desktop': (1280, 800)}
-expect.set_options(timeout=20000)
-DEMO_PASSWORD = 'demo2026!'
 # Time the two suppliers have to bid in the browser
 BIDDING = dt.timedelta(seconds=75)
 
@@ -35,62 +29,22 @@ def rpc_datetime(value):
         'minute': value.minute, 'second': value.second, 'microsecond': 0}
 
 
-class DocumentBrowserTestCase(unittest.TestCase):
+class DocumentBrowserTestCase(BrowserCase):
+    shots = 'document-'
 
     @classmethod
     def setUpClass(cls):
-        ARTIFACTS.mkdir(exist_ok=True)
-        cls.server = LiveServer()
-        cls.server.start()
-        cls.playwright, cls.browser = start_browser()
+        super().setUpClass()
         cls.sao = cls.server.rpc('admin', 'admin')
         cls.buyer, = cls.demo_members('buyer', 1)
         cls.suppliers = cls.demo_members('supplier', 2)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        cls.server.stop()
 
     @classmethod
     def demo_members(cls, kind, count):
         "(id, admin e-mail) of approved demo members"
         ids = cls.sao('s2b2b.member', 'search', [('kind', '=', kind),
                 ('state', '=', 'approved')], 0, count, [('id', 'ASC')])
-        members = []
-        for member in ids:
-            user_ids = cls.sao('web.user', 'search', [
-                    ('s2b2b_member', '=', member),
-                    ('s2b2b_roles', 'in', ['admin'])], 0, 1, [('id', 'ASC')])
-            user, = cls.sao('web.user', 'read', user_ids, ['email'])
-            members.append((member, user['email']))
-        return members
-
-    def page(self, width):
-        size = WIDTHS[width]
-        context = self.browser.new_context(
-            viewport={'width': size[0], 'height': size[1]},
-            locale='zh-CN')
-        self.addCleanup(context.close)
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        return page
-
-    def shot(self, page, name):
-        page.screenshot(path=str(ARTIFACTS / f'document-{name}.png'),
-            full_page=True)
-
-    def login(self, page, email):
-        page.goto(self.server.base_url + '/login')
-        page.fill('#email', email)
-        page.fill('#password', DEMO_PASSWORD)
-        page.click('#login')
-        expect(page.locator('#member-state')).to_be_visible()
-
-    def assertNoOverflow(self, page, width):
-        scroll = page.evaluate('document.documentElement.scrollWidth')
-        self.assertLessEqual(scroll, WIDTHS[width][0], page.url)
+        return [(member, cls.admin_email(cls.sao, member)) for member in ids]
 
     def published_tender(self, width):
         "A tender of the buyer to both suppliers, bids due shortly"

@@ -7,40 +7,18 @@ against a live server with the demo data; the supplier confirms and
 ships.  No page is wider than the phone.  Screenshots go to
 tests/artifacts/order-*.png.
 """
-import unittest
-from pathlib import Path
 
-from live import LiveServer, start_browser
+from live import WIDTHS, BrowserCase
 from playwright.sync_api import expect
 
-ARTIFACTS = Path(__file__).resolve().parent / 'artifacts'
-WIDTHS = {'phone': (390, 844), 'desktop': (1280, 800)}
-expect.set_options(timeout=20000)
-DEMO_PASSWORD = 'demo2026!'
 
-
-class OrderBrowserTestCase(unittest.TestCase):
+class OrderBrowserTestCase(BrowserCase):
+    shots = 'order-'
 
     @classmethod
     def setUpClass(cls):
-        ARTIFACTS.mkdir(exist_ok=True)
-        cls.server = LiveServer()
-        cls.server.start()
-        cls.playwright, cls.browser = start_browser()
+        super().setUpClass()
         cls.sao = cls.server.rpc('admin', 'admin')
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        cls.server.stop()
-
-    def admin_of(self, member_id):
-        user_ids = self.sao('web.user', 'search', [
-                ('s2b2b_member', '=', member_id),
-                ('s2b2b_roles', 'in', ['admin'])], 0, 1, [('id', 'ASC')])
-        user, = self.sao('web.user', 'read', user_ids, ['email'])
-        return user['email']
 
     def listings(self, count):
         "Published listings in stock of approved suppliers, MOQ and stock"
@@ -70,32 +48,7 @@ class OrderBrowserTestCase(unittest.TestCase):
         self.sao('party.address', 'create', [{'party': member['party'],
                     'street': "人民路 1 号", 'city': "苏州",
                     'postal_code': '215000'}])
-        return self.admin_of(ids[0])
-
-    def page(self, width):
-        size = WIDTHS[width]
-        context = self.browser.new_context(
-            viewport={'width': size[0], 'height': size[1]},
-            locale='zh-CN')
-        self.addCleanup(context.close)
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        return page
-
-    def shot(self, page, name):
-        page.screenshot(path=str(ARTIFACTS / f'order-{name}.png'),
-            full_page=True)
-
-    def login(self, page, email):
-        page.goto(self.server.base_url + '/login')
-        page.fill('#email', email)
-        page.fill('#password', DEMO_PASSWORD)
-        page.click('#login')
-        expect(page.locator('#member-state')).to_be_visible()
-
-    def assertNoOverflow(self, page, width):
-        scroll = page.evaluate('document.documentElement.scrollWidth')
-        self.assertLessEqual(scroll, WIDTHS[width][0], page.url)
+        return self.admin_email(self.sao, ids[0])
 
     def test_cart_to_shipment(self):
         buyer_email = self.buyer()
@@ -132,7 +85,8 @@ class OrderBrowserTestCase(unittest.TestCase):
         order_url = buyer.url.split('?')[0]
 
         supplier = self.page(width)
-        self.login(supplier, self.admin_of(listings[0]['supplier']))
+        self.login(supplier, self.admin_email(
+            self.sao, listings[0]['supplier']))
         supplier.goto(f'{base}/purchase-orders?state=quotation')
         supplier.locator('#purchases a').first.click()
         expect(supplier.locator('#purchase-state')).to_have_attribute(

@@ -12,34 +12,20 @@ is wider than the phone (tables scroll in their own box).  Screenshots go
 to tests/artifacts/procurement-*.png.
 """
 import re
-import unittest
-from pathlib import Path
 
-from live import LiveServer, start_browser
+from live import WIDTHS, BrowserCase
 from playwright.sync_api import expect
 
-ARTIFACTS = Path(__file__).resolve().parent / 'artifacts'
-WIDTHS = {'phone': (390, 844), 'desktop': (1280, 800)}
-expect.set_options(timeout=20000)
-DEMO_PASSWORD = 'demo2026!'
 
-
-class ProcurementBrowserTestCase(unittest.TestCase):
+class ProcurementBrowserTestCase(BrowserCase):
+    shots = 'procurement-'
+    accept_dialogs = True
 
     @classmethod
     def setUpClass(cls):
-        ARTIFACTS.mkdir(exist_ok=True)
-        cls.server = LiveServer()
-        cls.server.start()
-        cls.playwright, cls.browser = start_browser()
+        super().setUpClass()
         cls.buyer, = cls.demo_members('buyer', 1)
         cls.suppliers = cls.demo_members('supplier', 2)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        cls.server.stop()
 
     @classmethod
     def demo_members(cls, kind, count):
@@ -47,42 +33,9 @@ class ProcurementBrowserTestCase(unittest.TestCase):
         sao = cls.server.rpc('admin', 'admin')
         ids = sao('s2b2b.member', 'search', [('kind', '=', kind),
                 ('state', '=', 'approved')], 0, count, [('id', 'ASC')])
-        members = []
-        for member in sao('s2b2b.member', 'read', ids, ['rec_name']):
-            user_ids = sao('web.user', 'search', [
-                    ('s2b2b_member', '=', member['id']),
-                    ('s2b2b_roles', 'in', ['admin'])], 0, 1, [('id', 'ASC')])
-            user, = sao('web.user', 'read', user_ids, ['email'])
-            members.append((member['id'], member['rec_name'].split()[0],
-                    user['email']))
-        return members
-
-    def page(self, width):
-        size = WIDTHS[width]
-        context = self.browser.new_context(
-            viewport={'width': size[0], 'height': size[1]},
-            locale='zh-CN')
-        self.addCleanup(context.close)
-        page = context.new_page()
-        page.set_default_timeout(20000)
-        # The confirmations of cancelling, closing and awarding
-        page.on('dialog', lambda dialog: dialog.accept())
-        return page
-
-    def shot(self, page, name):
-        page.screenshot(path=str(ARTIFACTS / f'procurement-{name}.png'),
-            full_page=True)
-
-    def login(self, page, email):
-        page.goto(self.server.base_url + '/login')
-        page.fill('#email', email)
-        page.fill('#password', DEMO_PASSWORD)
-        page.click('#login')
-        expect(page.locator('#member-state')).to_be_visible()
-
-    def assertNoOverflow(self, page, width):
-        scroll = page.evaluate('document.documentElement.scrollWidth')
-        self.assertLessEqual(scroll, WIDTHS[width][0], page.url)
+        return [(member['id'], member['rec_name'].split()[0],
+                cls.admin_email(sao, member['id']))
+            for member in sao('s2b2b.member', 'read', ids, ['rec_name'])]
 
     def test_requirement_to_award(self):
         for width in WIDTHS:
