@@ -15,19 +15,17 @@ from decimal import Decimal
 from trytond.exceptions import UserError
 from trytond.modules.s2b2b_platform.tenant import get_record
 from trytond.pool import Pool
-from trytond.protocols.wrappers import redirect, with_pool, with_transaction
-from trytond.wsgi import app
+from trytond.protocols.wrappers import redirect
 
 from . import order_views as views
 from .catalog_search_routes import buyer_member, visible_listing
 from .portal import (
-    BUYER_NAVIGATION, NAV_COUNTS, _, done_messages, not_found, page,
-    page_errors, render, require_role, submit_form)
+    BUYER_NAVIGATION, NAV_COUNTS, _, done_messages, not_found, page_route,
+    render, require_role, submit_form)
 from .procurement_routes import buyer_only, can, state_list, url
 from .procurement_views import money, price, qty, when
 from .routes import parse_date
 
-PORTAL = '/<database_name>/portal'
 ORDER_ACTIONS = {'approve': views.APPROVER_ROLES,
     'refuse': views.APPROVER_ROLES, 'cancel': views.BUYER_ROLES}
 LINE_ACTIONS = {'cancel', 'change', 'return'}
@@ -58,11 +56,7 @@ def form_number(text, name):
 
 # --- Cart ----------------------------------------------------------------
 
-@app.route(f'{PORTAL}/catalog/<record_id>/cart', methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.BUYER_ROLES)
+@page_route('/catalog/<record_id>/cart', ['POST'], roles=views.BUYER_ROLES)
 def cart_add(request, pool, user, record_id):
     CartLine = pool.get('s2b2b.cart.line')
     buyer_member(user)
@@ -107,12 +101,7 @@ def cart_values(request, user, form=None):
             'ord_cart_updated', 'ord_cart_removed')}
 
 
-@app.route(f'{PORTAL}/cart', methods={'GET', 'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.BUYER_ROLES)
-@buyer_only
+@page_route('/cart', ['GET', 'POST'], roles=views.BUYER_ROLES, kind=buyer_only)
 def cart(request, pool, user):
     "The cart; a POST sets the quantities typed (quantity-<line id>)"
     CartLine = pool.get('s2b2b.cart.line')
@@ -138,24 +127,16 @@ def own_cart_line(user, record_id):
     return CartLine(line.id)
 
 
-@app.route(f'{PORTAL}/cart/<record_id>/remove', methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.BUYER_ROLES)
-@buyer_only
+@page_route('/cart/<record_id>/remove',
+    ['POST'], roles=views.BUYER_ROLES, kind=buyer_only)
 def cart_remove(request, pool, user, record_id):
     CartLine = pool.get('s2b2b.cart.line')
     CartLine.remove([own_cart_line(user, record_id)], user)
     return redirect(url(request, '/cart?done=ord_cart_removed'))
 
 
-@app.route(f'{PORTAL}/cart/checkout', methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.BUYER_ROLES)
-@buyer_only
+@page_route('/cart/checkout',
+    ['POST'], roles=views.BUYER_ROLES, kind=buyer_only)
 def checkout(request, pool, user):
     "Place the order of the cart; refused, the cart shows why, unchanged"
     CartLine = pool.get('s2b2b.cart.line')
@@ -184,12 +165,7 @@ def delivery_address(user, text):
 
 # --- Orders --------------------------------------------------------------
 
-@app.route(f'{PORTAL}/orders', methods={'GET'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
-@buyer_only
+@page_route('/orders', kind=buyer_only)
 def orders(request, pool, user):
     Order = pool.get('s2b2b.order')
     listing = state_list(Order, [('buyer', '=', user.s2b2b_member.id)],
@@ -215,12 +191,7 @@ def order_values(request, user, order):
             'ord_line_change', 'ord_line_return', 'ord_receive')}
 
 
-@app.route(f'{PORTAL}/orders/<record_id>', methods={'GET'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
-@buyer_only
+@page_route('/orders/<record_id>', kind=buyer_only)
 def order_page(request, pool, user, record_id):
     order = views.own_order(record_id)
     return render(request, 'order.html',
@@ -248,12 +219,7 @@ def order_action(request, user, order, action):
         Sale.s2b2b_cancel(sales, user, reason)
 
 
-@app.route(f'{PORTAL}/orders/<record_id>/<action>', methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
-@buyer_only
+@page_route('/orders/<record_id>/<action>', ['POST'], kind=buyer_only)
 def order_act(request, pool, user, record_id, action):
     order = views.own_order(record_id)
     if action not in ORDER_ACTIONS:
@@ -285,13 +251,8 @@ def line_action(request, user, line, action):
             form_number(form.get('quantity'), 'quantity'), reason)
 
 
-@app.route(f'{PORTAL}/orders/<record_id>/lines/<line_id>/<action>',
-    methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.BUYER_ROLES)
-@buyer_only
+@page_route('/orders/<record_id>/lines/<line_id>/<action>',
+    ['POST'], roles=views.BUYER_ROLES, kind=buyer_only)
 def order_line_act(request, pool, user, record_id, line_id, action):
     order = views.own_order(record_id)
     line = views.order_line(order, line_id)
@@ -306,13 +267,8 @@ def order_line_act(request, pool, user, record_id, line_id, action):
         lambda: order_values(request, user, order))
 
 
-@app.route(f'{PORTAL}/orders/<record_id>/shipments/<shipment_id>/receive',
-    methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.RECEIPT_ROLES)
-@buyer_only
+@page_route('/orders/<record_id>/shipments/<shipment_id>/receive',
+    ['POST'], roles=views.RECEIPT_ROLES, kind=buyer_only)
 def shipment_receive(request, pool, user, record_id, shipment_id):
     Shipment = pool.get('stock.shipment.drop')
     order = views.own_order(record_id)

@@ -6,20 +6,18 @@ platform places with the supplier (its purchase.purchase), confirmed or
 rejected, shipped in full or in part, and the buyers' change and return
 requests decided.  Sales users and administrators act, every user reads.
 """
-from trytond.protocols.wrappers import redirect, with_pool, with_transaction
-from trytond.wsgi import app
+from trytond.protocols.wrappers import redirect
 
 from . import order_views as views
 from .catalog_routes import supplier_only
 from .order_routes import form_number
 from .portal import (
-    SUPPLIER_NAVIGATION, done_messages, forbidden, not_found, page,
-    page_errors, render, submit_form)
+    SUPPLIER_NAVIGATION, done_messages, forbidden, not_found, page_route,
+    render, submit_form)
 from .procurement_routes import can, state_list, url
 from .procurement_views import money, price, qty, when
 from .routes import selection
 
-PORTAL = '/<database_name>/portal'
 PURCHASE_ACTIONS = {'confirm', 'reject'}
 CHANGE_ACTIONS = {'accept', 'refuse'}
 RETURN_ACTIONS = {'accept', 'refuse', 'receive'}
@@ -27,12 +25,7 @@ RETURN_ACTIONS = {'accept', 'refuse', 'receive'}
 SUPPLIER_NAVIGATION.append(('purchase-orders', 'nav_ord_purchases', None))
 
 
-@app.route(f'{PORTAL}/purchase-orders', methods={'GET'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
-@supplier_only
+@page_route('/purchase-orders', kind=supplier_only)
 def purchase_orders(request, pool, user):
     Purchase = pool.get('purchase.purchase')
     states = [(s, l) for s, l in selection('purchase.purchase', 'state')
@@ -61,12 +54,7 @@ def purchase_values(request, user, purchase):
             'ord_return_receive')}
 
 
-@app.route(f'{PORTAL}/purchase-orders/<record_id>', methods={'GET'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
-@supplier_only
+@page_route('/purchase-orders/<record_id>', kind=supplier_only)
 def purchase_order(request, pool, user, record_id):
     purchase = views.own_purchase(record_id)
     return render(request, 'purchase_order.html',
@@ -83,13 +71,8 @@ def act_on(request, user, purchase, action, done):
         lambda: purchase_values(request, user, purchase))
 
 
-@app.route(f'{PORTAL}/purchase-orders/<record_id>/<action>',
-    methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.SUPPLIER_ROLES)
-@supplier_only
+@page_route('/purchase-orders/<record_id>/<action>',
+    ['POST'], roles=views.SUPPLIER_ROLES, kind=supplier_only)
 def purchase_act(request, pool, user, record_id, action):
     Purchase = pool.get('purchase.purchase')
     purchase = views.own_purchase(record_id)
@@ -116,13 +99,8 @@ def ship_quantities(form, shipment):
     return quantities
 
 
-@app.route(f'{PORTAL}/purchase-orders/<record_id>/shipments/<shipment_id>'
-    '/ship', methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page(roles=views.SUPPLIER_ROLES)
-@supplier_only
+@page_route('/purchase-orders/<record_id>/shipments/<shipment_id>'
+    '/ship', ['POST'], roles=views.SUPPLIER_ROLES, kind=supplier_only)
 def shipment_ship(request, pool, user, record_id, shipment_id):
     Shipment = pool.get('stock.shipment.drop')
     purchase = views.own_purchase(record_id)
@@ -156,25 +134,15 @@ def decide(request, pool, user, record_id, request_id, action, model,
     return act_on(request, user, purchase, run, f'ord_{prefix}_{action}')
 
 
-@app.route(f'{PORTAL}/purchase-orders/<record_id>/changes/<request_id>'
-    '/<action>', methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
-@supplier_only
+@page_route('/purchase-orders/<record_id>/changes/<request_id>'
+    '/<action>', ['POST'], kind=supplier_only)
 def change_decide(request, pool, user, record_id, request_id, action):
     return decide(request, pool, user, record_id, request_id, action,
         's2b2b.order.change', CHANGE_ACTIONS, 'change')
 
 
-@app.route(f'{PORTAL}/purchase-orders/<record_id>/returns/<request_id>'
-    '/<action>', methods={'POST'})
-@with_pool
-@page_errors
-@with_transaction()
-@page()
-@supplier_only
+@page_route('/purchase-orders/<record_id>/returns/<request_id>'
+    '/<action>', ['POST'], kind=supplier_only)
 def return_decide(request, pool, user, record_id, request_id, action):
     return decide(request, pool, user, record_id, request_id, action,
         's2b2b.order.return', RETURN_ACTIONS, 'return')
