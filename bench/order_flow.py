@@ -277,7 +277,7 @@ def reference(options):
     if options.reference:
         path = Path(tempfile.mkdtemp()) / 'stock.json'
         subprocess.run([sys.executable, str(Path(__file__).parent
-                    / 'stock_reference.py'), '--flows', '0',
+                    / 'stock_reference.py'), '--flows', '1',
                 '--batches', str(options.batches), '--json-out', str(path)],
             check=True)
     results = json.loads(path.read_text())['results']
