@@ -65,10 +65,15 @@ class Fixture:
 
 # --- setup (untimed) ---------------------------------------------------------
 
-def in_transaction(database, user, func, context=None):
+def in_transaction(database, user, func, context=None, extras=None,
+        on_retry=None):
     """Run func() in a committed transaction; like trytond's dispatcher,
-    retry with the locks a TransactionError asks for (singleton creation)."""
-    extras = {}
+    retry with the locks a TransactionError asks for (singleton creation).
+    extras: the locks learned so far, kept by the caller for its next
+    transactions (as stock_reference keeps them in fixture.extras);
+    on_retry() is called on each restart."""
+    if extras is None:
+        extras = {}
     while True:
         with Transaction().start(
                 database, user, context=context, **extras) as transaction:
@@ -76,7 +81,10 @@ def in_transaction(database, user, func, context=None):
                 return func()
             except TransactionError as exception:
                 transaction.rollback()
+                transaction.tasks.clear()
                 exception.fix(extras)
+                if on_retry:
+                    on_retry()
 
 
 def setup_fixture(database):

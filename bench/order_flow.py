@@ -23,12 +23,18 @@ shape of ``stock_reference.py``'s flow, with every platform feature on:
    (``Sale.s2b2b_post_invoices``, invoice report rendering included as in
    the reference) — the platform's commission lands on its accounts.
 
-Steps 2–5 run in one transaction per batch and step.  The *worker* is a
-batching one: the queued tasks of a batch with the same model, method,
-user and context run as one call with all their records (``ir.queue``
-tasks of Tryton, merged), which is how a deployment's worker is meant to
-drain them.  Every flow is verified afterwards (both invoices posted,
-shipment done, margin).
+Each step's portal requests (one per supplier or buyer, as its page
+does) run in one transaction; then the tasks they queued are run by a
+*batching* worker: the queued tasks of a step with the same model, method,
+user and context run as one call with all their records, in a transaction
+of their own (``ir.queue`` tasks of Tryton, merged), which is how a
+deployment's worker is meant to drain them.  Tryton 8 takes the locks of a
+transaction at its start: a task locking records made earlier (a sale
+being processed) restarts once with them, as a worker does; the locks
+that recur (the strict invoice sequences) are learned by the warm-up, as
+in the stock reference, and timed restarts are counted (``retries``).
+Every flow is verified afterwards (both invoices posted, shipment done,
+margin).
 
 Figures: ms/flow, flows/s, SQL statements/flow (counted as in
 ``stock_reference.py``), per step; and the ratio against the stock
@@ -39,6 +45,7 @@ mode), or measured in the same run with ``--reference``.
         [--reference] [--json-out bench/results/order_flow.json]
 """
 import argparse
+import functools
 import json
 import os
 import random
@@ -95,64 +102,103 @@ def prepare(options, env):
 
 
 class Meter:
-    "Seconds and SQL statements per step"
+    """Seconds and SQL statements per step: the step's portal requests in
+    one transaction, then the queued tasks they pushed, run by a batching
+    worker (``run_tasks``)"""
 
-    def __init__(self):
+    def __init__(self, locks=None):
         self.steps = defaultdict(lambda: [0.0, 0])
+        # The locks each transaction must take at its start (strict
+        # invoice sequences, records processed), learned by the warm-up
+        # as in stock_reference; timed restarts are counted in retries
+        self.locks = defaultdict(dict) if locks is None else locks
+        self.retries = 0
 
-    def run(self, name, database, func, context):
+    def retried(self):
+        self.retries += 1
+
+    def transaction(self, key, database, func, context=None):
+        locks = self.locks[key]
+        try:
+            return in_transaction(database, 0, func, context=context,
+                extras=locks, on_retry=self.retried)
+        finally:
+            # Only the sequences' locks recur: the documents locked are
+            # new in every batch
+            records = locks.get('_lock_records', {})
+            for table in list(records):
+                if not table.startswith('ir_sequence'):
+                    del records[table]
+
+    def run(self, name, database, func, context, worker=True, tasks=()):
+        """Run func (if any) in a transaction, then (worker) the tasks
+        queued before and by it; return what func returns"""
         SqlCounter.active = True
         start, sql = time.perf_counter(), SqlCounter.count
         try:
-            return in_transaction(database, 0, func, context=context)
+            result = func and self.transaction(name, database, func, context)
+            if worker:
+                self.run_tasks(database, list(tasks) + pending())
+            return result
         finally:
             totals = self.steps[name]
             totals[0] += time.perf_counter() - start
             totals[1] += SqlCounter.count - sql
             SqlCounter.active = False
 
+    def run_tasks(self, database, task_ids):
+        """Run queued tasks as a batching worker: those of one model,
+        method, user and context in one call with all their records, in a
+        transaction of their own (as a worker runs a task); the tasks they
+        push are run the same way, until none is left"""
+        while task_ids:
+            groups = self.transaction('tasks', database,
+                lambda: group_tasks(task_ids))
+            task_ids = []
+            for (model, method, user), (ids, data, tasks) in groups.items():
+                if VERBOSE:
+                    print(f"  worker: {model}.{method} x {len(tasks)}",
+                        file=sys.stderr, flush=True)
+                task_ids.extend(self.transaction((model, method), database,
+                        functools.partial(run_group, model, method, user,
+                            ids, data, tasks)))
 
-def run_tasks(task_ids):
-    """Run queued tasks as a batching worker: those of one model, method,
-    user and context in one call with all their records; the tasks they
-    push are run the same way, until none is left (the portal requests of
-    a step queue their tasks; the worker takes them together)"""
+
+def group_tasks(task_ids):
+    """{(model, method, user): (record ids, task data, task ids)} of the
+    tasks still queued, those of the same context and arguments merged"""
+    from trytond.pool import Pool
+    Queue = Pool().get('ir.queue')
+    groups = {}
+    for task in Queue.search([('id', 'in', task_ids)], order=[('id', 'ASC')]):
+        data = task.data
+        key = (data['model'], data['method'], data['user'],
+            json.dumps(data['context'], sort_keys=True, default=str),
+            json.dumps([data['args'], data['kwargs']], default=str))
+        ids, _, tasks = groups.setdefault(key, ([], data, []))
+        instances = data['instances']
+        ids.extend([instances] if isinstance(instances, int) else instances)
+        tasks.append(task.id)
+    # one record's tasks merged (a sale received in two shipments)
+    return {key[:3]: (list(dict.fromkeys(ids)), data, tasks)
+        for key, (ids, data, tasks) in groups.items()}
+
+
+def run_group(model, method, user, ids, data, tasks):
+    "Run one merged task and dequeue it; return the tasks it pushed"
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool()
     Queue = pool.get('ir.queue')
+    Model = pool.get(model)
     transaction = Transaction()
-    while task_ids:
-        groups = defaultdict(list)
-        # a task may have been run meanwhile by the call that pushed it
-        for task in Queue.search([('id', 'in', task_ids)],
-                order=[('id', 'ASC')]):
-            data = task.data
-            key = (data['model'], data['method'], data['user'],
-                json.dumps(data['context'], sort_keys=True, default=str),
-                json.dumps([data['args'], data['kwargs']], default=str))
-            groups[key].append(task)
-        task_ids.clear()
-        transaction.tasks.clear()
-        for (model, method, user, _, _), tasks in groups.items():
-            if VERBOSE:
-                print(f"  worker: {model}.{method} x {len(tasks)}",
-                    file=sys.stderr, flush=True)
-            Model = pool.get(model)
-            ids = []
-            for task in tasks:
-                instances = task.data['instances']
-                ids.extend([instances] if isinstance(instances, int)
-                    else instances)
-            # one record's tasks merged (a sale received in two shipments)
-            ids = list(dict.fromkeys(ids))
-            data = tasks[0].data
-            with transaction.set_user(user), transaction.set_context(
-                    data['context'], _skip_warnings=True):
-                getattr(Model, method)(Model.browse(ids),
-                    *data['args'], **data['kwargs'])
-        Queue.delete([t for g in groups.values() for t in g])
-        task_ids.extend(transaction.tasks)
+    transaction.tasks.clear()
+    with transaction.set_user(user), transaction.set_context(
+            data['context'], _skip_warnings=True):
+        getattr(Model, method)(Model.browse(ids),
+            *data['args'], **data['kwargs'])
+    Queue.delete(Queue.browse(tasks))
+    return pending()
 
 
 def pending():
@@ -191,15 +237,13 @@ def run_batch(options, fixture, users, rng, meter):
                 order = Order.place(buyer, [
                         {'listing': listing, 'quantity': 5}],
                     requested_by=WebUser(user))
-            tasks.extend(pending())
             return order.id
-        orders.append(meter.run('intake', options.db, intake, context))
-
-    def sale():
-        run_tasks(list(tasks))
-        Order = pool.get('s2b2b.order')
-        return [o.sale.id for o in Order.browse(orders)]
-    sales = meter.run('sale', options.db, sale, context)
+        orders.append(meter.run('intake', options.db, intake, context,
+                worker=False))
+        tasks.extend(pending())
+    meter.run('sale', options.db, None, context, tasks=tasks)
+    sales = in_transaction(options.db, 0, lambda: [o.sale.id
+            for o in pool.get('s2b2b.order').browse(orders)], context)
 
     def by_supplier(func):
         Purchase = pool.get('purchase.purchase')
@@ -209,12 +253,9 @@ def run_batch(options, fixture, users, rng, meter):
         for purchase in purchases:
             groups[purchase.s2b2b_supplier.id].append(purchase)
         WebUser = pool.get('web.user')
-        queued = []
         for supplier, records in groups.items():
             with as_member(supplier):
                 func(records, WebUser(users[supplier]))
-            queued.extend(pending())
-        run_tasks(queued)
 
     def confirm():
         Purchase = pool.get('purchase.purchase')
@@ -237,12 +278,9 @@ def run_batch(options, fixture, users, rng, meter):
             by_buyer[sale.s2b2b_buyer.id].extend(
                 s for p in sale.s2b2b_purchases for s in p.drop_shipments)
         purchasers = dict(fixture.purchasers)
-        queued = []
         for buyer, shipments in by_buyer.items():
             with as_member(buyer):
                 Shipment.s2b2b_receive(shipments, WebUser(purchasers[buyer]))
-            queued.extend(pending())
-        run_tasks(queued)
     meter.run('receive_invoice', options.db, receive, context)
     return sales
 
@@ -306,9 +344,10 @@ def main(argv=None):
             json.dumps(vars(fixture)))
     users = in_transaction(options.db, 0, lambda: supplier_users(fixture))
     rng = random.Random(11)
+    warmup = Meter()
     for _ in range(options.warmup):
-        run_batch(options, fixture, users, rng, Meter())
-    meter, sales = Meter(), []
+        run_batch(options, fixture, users, rng, warmup)
+    meter, sales = Meter(warmup.locks), []
     for _ in range(options.batches):
         sales.extend(run_batch(options, fixture, users, rng, meter))
     verify(options, fixture, sales)
@@ -320,6 +359,10 @@ def main(argv=None):
         'ms_per_flow': round(seconds * 1000 / flows, 1),
         'flows_per_s': round(flows / seconds, 2),
         'sql_per_flow': round(statements / flows, 1),
+        'retries': meter.retries,
+        'locks_at_transaction_start': {
+            k if isinstance(k, str) else '.'.join(k): v
+            for k, v in meter.locks.items() if any(v.values())},
         'steps': {name: {
                 'ms_per_flow': round(meter.steps[name][0] * 1000 / flows, 1),
                 'sql_per_flow': round(meter.steps[name][1] / flows, 1)}
@@ -333,6 +376,9 @@ def main(argv=None):
     for name, step in result['steps'].items():
         print(f"{name:<16} {step['ms_per_flow']:>8} "
             f"{step['sql_per_flow']:>9}")
+    print(f"locks taken at transaction start: "
+        f"{result['locks_at_transaction_start']}; "
+        f"timed retries: {meter.retries}")
     print(f"platform flow: {flows} flows in batches of "
         f"{options.batch_size}: {result['ms_per_flow']} ms/flow, "
         f"{result['flows_per_s']} flows/s, {result['sql_per_flow']} "
