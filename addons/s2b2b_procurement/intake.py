@@ -4,7 +4,8 @@
 """Orders as the member API receives them.
 
 A buyer's order is accepted at once: checked line by line, its stock
-taken, recorded and queued.  The Tryton documents (the sale, then the
+taken, recorded and queued.  Its entry in the event log is appended by
+the worker, with those of the batch, when it makes the sale.  The Tryton documents (the sale, then the
 supplier purchases) are made by the queue's workers, in batches, so that
 intake stays fast under load and a crash between the two leaves a
 received order the queue still completes — never half a sale.
@@ -92,7 +93,7 @@ class Order(ModelSQL, ModelView):
                         'amount': company.currency.round(amount),
                         'lines': _dump(lines),
                         }])
-            log('order.received', [order], buyer, _order_data)
+        # Its event is appended by process(), with those of its batch
         queue(cls, 'process', [order], company)
         return order
 
@@ -107,6 +108,7 @@ class Order(ModelSQL, ModelView):
         company = platform_company()
         with as_platform(company):
             orders = [o for o in cls.browse(orders) if o.state == 'received']
+            log('order.received', orders, lambda o: o.buyer, _order_data)
             sales = Sale.s2b2b_make_sales(company, [dict(buyer=o.buyer,
                         lines=_order_lines(_load(o.lines)), amount=o.amount,
                         delivery=o.delivery, requested_by=o.requested_by,
@@ -147,4 +149,5 @@ def _load(text):
 
 def _order_data(order):
     return {'buyer': order.buyer.rec_name, 'amount': str(order.amount),
-        'lines': json.loads(order.lines), 'reference': order.reference}
+        'lines': json.loads(order.lines), 'reference': order.reference,
+        'received_at': order.create_date.isoformat(timespec='seconds')}

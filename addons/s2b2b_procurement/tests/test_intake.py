@@ -3,6 +3,7 @@
 # terms.
 """Orders as the API receives them: accepted at once (checked, stock
 taken, recorded, queued), their sales made by the queue."""
+import json
 import unittest
 from decimal import Decimal
 
@@ -65,7 +66,17 @@ class IntakeTestCase(unittest.TestCase):
                 for t in Queue.browse(Transaction().tasks)]
             self.assertIn(('s2b2b.order', 'process'), queued)
             self.assertNotIn(('sale.sale', 's2b2b_process'), queued)
+            Event = pool.get('s2b2b.event')
+            received = [('event', '=', 'order.received'),
+                ('resource', '=', str(order))]
+            self.assertEqual(Event.search(received), [])
             drain_queue()
+            # The worker appended the order's event, with its receipt time
+            event, = Event.search(received)
+            self.assertEqual((event.member, event.hash is not None),
+                (data.buyer, True))
+            self.assertEqual(json.loads(event.data)['received_at'],
+                order.create_date.isoformat(timespec='seconds'))
             sale = order.sale
             self.assertEqual((order.state, sale.reference, sale.s2b2b_buyer),
                 ('placed', "PO-1", data.buyer))
