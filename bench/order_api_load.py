@@ -15,11 +15,20 @@ by default), every request an order of two lines of random listings and
 quantities.  Afterwards the orders are counted in the database against the
 201 answers and the stock taken is checked against the orders' lines.
 
+Two ways to load it:
+
+- as fast as answered (default): each buyer sends its next order when
+  the last is answered; this finds the most orders/s, and the latency is
+  then mostly queueing (20 buyers / N orders/s on average);
+- ``--rate R``: the 20 buyers send R orders/s together on a schedule
+  (wrk's ``delay``), the latency of intake at that rate.
+
 Prints orders/s, p50/p95/p99 and one JSON line; target ≥ 100 orders/s,
 p95 ≤ 100 ms on 2 cores.
 
     .venv/bin/python bench/order_api_load.py [--seconds 20] [--clients 20]
-        [--workers 2] [--reuse] [--json-out bench/results/order_api_load.json]
+        [--rate 100] [--workers 2] [--reuse]
+        [--json-out bench/results/order_api_load.json]
 """
 import argparse
 import json
@@ -64,6 +73,29 @@ request = function()
     ["Content-Type"] = "application/json"}, body)
 end
 """
+# --rate: each wrk thread sends its requests on a fixed schedule (its share
+# of the rate), the buyers' connections taking turns; a request whose slot
+# has passed goes at once
+PACE = """
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_usec; } s2b2b_timeval;
+int gettimeofday(s2b2b_timeval *tv, void *tz);
+]]
+local tv = ffi.new("s2b2b_timeval")
+local function now_ms()
+  ffi.C.gettimeofday(tv, nil)
+  return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
+end
+local interval = %(interval)f
+local next_at = nil
+delay = function()
+  local now = now_ms()
+  if next_at == nil then next_at = now end
+  next_at = math.max(next_at + interval, now)
+  return math.max(0, next_at - now)
+end
+"""
 
 
 def parse(argv=None):
@@ -73,6 +105,9 @@ def parse(argv=None):
     parser.add_argument('--seconds', type=int, default=20)
     parser.add_argument('--clients', type=int, default=20)
     parser.add_argument('--workers', type=int, default=os.cpu_count() or 2)
+    parser.add_argument('--rate', type=float,
+        help="orders/s the buyers send together, on a schedule (default: "
+        "as fast as answered)")
     parser.add_argument('--port', type=int, default=8766)
     parser.add_argument('--reuse', action='store_true',
         help="reuse the database and keys of an earlier --reuse run")
@@ -142,6 +177,8 @@ def main(argv=None):
             'keys': ', '.join(f'"{k}"' for k in data['keys']),
             'listings': ', '.join(map(str, data['listings'])),
             'path': f'/{options.db}/s2b2b/api/v1/orders'}
+        + (PACE % {'interval': 1000 * portal_load.WRK_THREADS / options.rate}
+            if options.rate else '')
         + (Path(__file__).parent / 'wrk_report.lua').read_text())
     process, base = portal_load.serve(options, env, tmp)
     try:
@@ -157,6 +194,7 @@ def main(argv=None):
     line = portal_load.report('POST /orders', result,
         '>= 100 orders/s, p95 <= 100 ms')
     line.update({'bench': 'order_api_load', 'clients': options.clients,
+            'rate_offered': options.rate,
             'workers': options.workers, 'orders_recorded': after - warm,
             'stock_consistent': consistent})
     accepted = result['requests'] - result['non_2xx']

@@ -115,6 +115,9 @@ def login(base, email):
     return f"s2b2b_session={cookies['s2b2b_session']}"
 
 
+WRK_THREADS = 2
+
+
 def ensure_wrk():
     if shutil.which('wrk'):
         return
@@ -128,7 +131,7 @@ def wrk(options, url, header, seconds, script=None):
     """Drive the URL with wrk for some seconds; return its JSON report
     (script: a Lua script of the requests ending with wrk_report.lua's)"""
     script = script or ROOT / 'bench' / 'wrk_report.lua'
-    command = ['wrk', '-t', '2', '-c', str(options.clients),
+    command = ['wrk', '-t', str(WRK_THREADS), '-c', str(options.clients),
         '-d', f'{seconds}s', '-H', header, '-s', str(script), url]
     output = subprocess.run(command, check=True, capture_output=True,
         text=True).stdout

@@ -196,11 +196,18 @@ class OrderStoryTestCase(OrderPortalCase):
         self.assertEqual(read(lambda: Pool().get(
                     's2b2b.order.change').search([], count=True)), 0)
 
+        # The buyer is billed monthly: the receipt goes on its invoice of
+        # the month, posted when the month ends
+        def monthly():
+            Member = Pool().get('s2b2b.member')
+            Member.write([Member(ids.buyer)], {'billing_period': 'month'})
+        committed(monthly)
         self.post(buyer,
             f'/orders/{order_id}/shipments/{shipment}/receive')
         page = self.page(buyer, f'/orders/{order_id}')
         self.assertIn('Received 15', page)
         self.assertIn('id="invoices"', page)
+        self.assertIn('posted after the period ends', page)
         self.post(buyer, f'/orders/{order_id}/lines/{line}/return',
             {'quantity': '5', 'reason': "破损 damaged"})
         return_id, = read(lambda: [r.id for r in Pool().get(

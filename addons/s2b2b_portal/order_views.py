@@ -154,7 +154,9 @@ def order_detail(order):
             changes=[change_json(c) for c in sale.s2b2b_changes],
             returns=[return_json(r) for r in _returns([('sale', '=', sale.id)])],
             invoices=[_invoice(i) for i in sale.invoices
-                if i.state in {'posted', 'paid'}])
+                if i.state in {'posted', 'paid'}
+                # the period's consolidated invoice, still open
+                or (i.state == 'draft' and i.s2b2b_billing_end)])
         shipped = any(l['shipped'] for l in data['lines'])
         data['can_cancel'] = sale.state in {'draft', 'processing'} \
             and not shipped
@@ -248,7 +250,9 @@ def _invoice(invoice):
     return {'id': invoice.id, 'number': invoice.number,
         'date': invoice.invoice_date, 'total': _cents(invoice.total_amount),
         'state': invoice.state, 'state_string': state_label(invoice),
-        'credit_note': invoice.total_amount < 0}
+        'credit_note': invoice.total_amount < 0,
+        'period': ((invoice.s2b2b_billing_start, invoice.s2b2b_billing_end)
+            if invoice.s2b2b_billing_end else None)}
 
 
 # The supplier's side

@@ -4,6 +4,12 @@
 from trytond.model import fields
 from trytond.pool import PoolMeta
 
+BILLING = [
+    (None, "Per Order"),
+    ('week', "Weekly"),
+    ('month', "Monthly"),
+    ]
+
 
 class Member(metaclass=PoolMeta):
     __name__ = 's2b2b.member'
@@ -14,3 +20,7 @@ class Member(metaclass=PoolMeta):
             ('approval_limit', '>=', 0)],
         help="Requirements and orders of the buyer above this amount need "
         "a portal user with the approver role; empty: no approval.")
+    billing_period = fields.Selection(BILLING, "Billing",
+        help="Per order: each order is invoiced when received.\n"
+        "Weekly or monthly: the orders received in the period are billed "
+        "on one invoice (one per side), posted when the period ends.")

@@ -543,7 +543,8 @@ class Sale(metaclass=PoolMeta):
     @classmethod
     def s2b2b_post_invoices(cls, sales):
         """Queued after a receipt: invoice what was received, on both sides,
-        and post it"""
+        and post it; a member billed per period gets it on the period's
+        invoice, posted when the period ends (billing.py)"""
         pool = Pool()
         Purchase = pool.get('purchase.purchase')
         Invoice = pool.get('account.invoice')
@@ -558,7 +559,7 @@ class Sale(metaclass=PoolMeta):
         members.update({i: p.s2b2b_supplier
                 for p in Purchase.browse(purchases)
                 for i in p.invoices if i.state == 'draft'})
-        invoices = list(members)
+        invoices = [i for i in members if not i.s2b2b_billing_end]
         today = pool.get('ir.date').today()
         Invoice.write([i for i in invoices if not i.invoice_date],
             {'invoice_date': today})

@@ -191,3 +191,21 @@ def return_problem(quantity, received, returned):
     if quantity > received - returned:
         return 'too_much'
     return None
+
+
+BILLING_PERIODS = ('week', 'month')
+
+
+def billing_period(period, date):
+    """(first day, last day) of the billing period ('week' from Monday or
+    'month') date falls in; None when billed per order"""
+    if period == 'week':
+        start = date - dt.timedelta(days=date.weekday())
+        return start, start + dt.timedelta(days=6)
+    if period == 'month':
+        start = date.replace(day=1)
+        following = (start + dt.timedelta(days=32)).replace(day=1)
+        return start, following - dt.timedelta(days=1)
+    if period is not None:
+        raise ValueError(period)
+    return None
