@@ -36,15 +36,23 @@ in the stock reference, and timed restarts are counted (``retries``).
 Every flow is verified afterwards (both invoices posted, shipment done,
 margin).
 
+With ``--billing week|month`` every member is billed per period
+(billing.py): receipts add to the period's draft invoices and a last step,
+``close_billing``, posts them (the cron's work) after ``--period-batches``
+batches — by default once for the timed run, so that an invoice bills
+about ten orders of a buyer and twenty of a supplier, as a period would.
+
 Figures: ms/flow, flows/s, SQL statements/flow (counted as in
 ``stock_reference.py``), per step; and the ratio against the stock
 reference recorded in ``bench/results/stock_reference.json`` (batched
 mode), or measured in the same run with ``--reference``.
 
     .venv/bin/python bench/order_flow.py [--batches 4] [--batch-size 50]
-        [--reference] [--json-out bench/results/order_flow.json]
+        [--billing order|week|month] [--period-batches N] [--reference]
+        [--json-out bench/results/order_flow.json]
 """
 import argparse
+import datetime as dt
 import functools
 import json
 import os
@@ -69,7 +77,8 @@ from _flow_stock import SqlCounter, in_transaction  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / 'results'
 VERBOSE = '-v' in sys.argv or '--verbose' in sys.argv
-STEPS = ['intake', 'sale', 'confirm', 'ship', 'receive_invoice']
+STEPS = ['intake', 'sale', 'confirm', 'ship', 'receive_invoice',
+    'close_billing']
 
 
 def parse(argv=None):
@@ -86,6 +95,13 @@ def parse(argv=None):
         help="keep the database between runs: reuse it when it exists")
     parser.add_argument('-v', '--verbose', action='store_true',
         help="print the worker's calls")
+    parser.add_argument('--billing', choices=['order', 'week', 'month'],
+        default='order', help="how every member is billed: per order "
+        "(default) or consolidated per period, closed after "
+        "--period-batches batches")
+    parser.add_argument('--period-batches', type=int,
+        help="batches of orders per billing period (default: --batches, "
+        "one period for the timed run)")
     parser.add_argument('--json-out')
     return parser.parse_args(argv)
 
@@ -208,6 +224,14 @@ def pending():
     return tasks
 
 
+def set_billing(billing):
+    "Every member billed per order or per period"
+    from trytond.pool import Pool
+    Member = Pool().get('s2b2b.member')
+    Member.write(Member.search([]),
+        {'billing_period': None if billing == 'order' else billing})
+
+
 def supplier_users(fixture):
     "The admin portal user of each supplier, by supplier id"
     from trytond.pool import Pool
@@ -219,7 +243,7 @@ def supplier_users(fixture):
     return users
 
 
-def run_batch(options, fixture, users, rng, meter):
+def run_batch(options, fixture, users, rng, meter, close=True):
     "One batch of flows; return the orders"
     from trytond.modules.s2b2b_platform.tenant import as_member
     from trytond.pool import Pool
@@ -282,6 +306,16 @@ def run_batch(options, fixture, users, rng, meter):
             with as_member(buyer):
                 Shipment.s2b2b_receive(shipments, WebUser(purchasers[buyer]))
     meter.run('receive_invoice', options.db, receive, context)
+
+    if options.billing != 'order' and close:
+        def close_billing():
+            # The batch stands for a billing period: its end has come
+            from trytond.modules.s2b2b_procurement import ordering
+            Invoice = pool.get('account.invoice')
+            today = pool.get('ir.date').today()
+            _, end = ordering.billing_period(options.billing, today)
+            Invoice.s2b2b_close_billing(end + dt.timedelta(days=1))
+        meter.run('close_billing', options.db, close_billing, context)
     return sales
 
 
@@ -343,19 +377,24 @@ def main(argv=None):
         (tmp.parent / f'{options.db}.fixture.json').write_text(
             json.dumps(vars(fixture)))
     users = in_transaction(options.db, 0, lambda: supplier_users(fixture))
+    in_transaction(options.db, 0, lambda: set_billing(options.billing))
     rng = random.Random(11)
     warmup = Meter()
     for _ in range(options.warmup):
         run_batch(options, fixture, users, rng, warmup)
     meter, sales = Meter(warmup.locks), []
-    for _ in range(options.batches):
-        sales.extend(run_batch(options, fixture, users, rng, meter))
+    period = options.period_batches or options.batches
+    for i in range(options.batches):
+        sales.extend(run_batch(options, fixture, users, rng, meter,
+                close=(i + 1) % period == 0 or i + 1 == options.batches))
     verify(options, fixture, sales)
     flows = len(sales)
     seconds = sum(s for s, _ in meter.steps.values())
     statements = sum(q for _, q in meter.steps.values())
     result = {'bench': 'order_flow', 'flows': flows,
-        'batch_size': options.batch_size,
+        'batch_size': options.batch_size, 'billing': options.billing,
+        'period_batches': (options.period_batches or options.batches)
+        if options.billing != 'order' else None,
         'ms_per_flow': round(seconds * 1000 / flows, 1),
         'flows_per_s': round(flows / seconds, 2),
         'sql_per_flow': round(statements / flows, 1),
@@ -366,7 +405,7 @@ def main(argv=None):
         'steps': {name: {
                 'ms_per_flow': round(meter.steps[name][0] * 1000 / flows, 1),
                 'sql_per_flow': round(meter.steps[name][1] / flows, 1)}
-            for name in STEPS},
+            for name in STEPS if name in meter.steps},
         'stock_reference': {'flows_per_s': stock['flows_per_s'],
             'sql_per_flow': stock['sql_per_flow'], 'source': source},
         }

@@ -49,6 +49,7 @@ def contract_endpoints(contract, forward, calloff):
         ('POST', f'/contracts/{contract}/sign', {'password': 'x'}),
         ('GET', f'/contracts/{contract}/verification', None),
         ('POST', f'/contracts/{forward}/calloffs/{calloff}/order', None),
+        ('POST', f'/contracts/{contract}/order', {}),
         ]
 
 
@@ -133,6 +134,21 @@ class ContractApiTestCase(DatabaseTestCase, ApiAssertions):
                 if c['id'] == second], ['ordered'])
         self.assertError(self.call('buyer', 'POST',
                 f'/contracts/{forward}/calloffs/{second}/order'), 422)
+
+    def test_order_refused(self):
+        """A contract being signed, the supplier's order of it and a
+        forward contract are refused with a reason; nothing is ordered"""
+        def orders():
+            return Pool().get('s2b2b.order').search([], count=True)
+        before = committed(orders)
+        for key, contract in [('buyer', self.ids.spot),
+                ('supplier', self.ids.spot), ('buyer', self.ids.forward)]:
+            with self.subTest(key=key, contract=contract):
+                self.assertError(self.call(key, 'POST',
+                        f'/contracts/{contract}/order', {}), 422, 'refused')
+        self.assertError(self.call('buyer', 'POST',
+                f'/contracts/{self.ids.spot}/order', {'price': 1}), 400)
+        self.assertEqual(committed(orders), before)
 
     def test_tenant_sweep(self):
         "Another member's contract and call-off ids answer 404"

@@ -25,6 +25,7 @@ ROUTES = {
     '/contracts', '/contracts/<record_id>', '/contracts/<record_id>/pdf',
     '/contracts/<record_id>/sign', '/contracts/<record_id>/verification',
     '/contracts/<record_id>/calloffs/<calloff_id>',
+    '/contracts/<record_id>/order',
     }
 PASSWORDS = contract_tools.PASSWORDS
 # contract_tools.setup: buyer 11 (admin, sales), supplier 12, other 13
@@ -251,6 +252,23 @@ class ContractTests:
         self.assertRegex(page, rf'id="calloff-{first}" data-state="ordered"')
 
 
+    def test_order_refused(self):
+        """No order button on a contract being signed or a forward one;
+        ordering them anyway is refused and orders nothing"""
+        def orders():
+            return Pool().get('s2b2b.order').search([], count=True)
+        before = committed(orders)
+        for contract in [self.ids.spot, self.ids.forward]:
+            with self.subTest(contract=contract):
+                self.assertNotIn('id="place-contract-order"',
+                    self.page(self.client(), f'/contracts/{contract}'))
+                self.refused(self.client(), f'/contracts/{contract}/order',
+                    {})
+        self.post(self.client(SALES), f'/contracts/{self.ids.spot}/order',
+            {}, status=403)
+        self.assertEqual(committed(orders), before)
+
+
 class SweepTests(RouteSweep):
     routes = ROUTES
     route_re = r'/contracts\b'
@@ -262,6 +280,7 @@ class SweepTests(RouteSweep):
             ('POST', f'/contracts/{ids.contract}/sign'),
             ('GET', f'/contracts/{ids.contract}/verification'),
             ('POST', f'/contracts/{ids.forward}/calloffs/{ids.calloff}'),
+            ('POST', f'/contracts/{ids.contract}/order'),
             ]
 
     def foreign_ids(self):

@@ -14,8 +14,9 @@ from werkzeug.test import Client
 
 from trytond.modules.s2b2b_portal import order_api
 from trytond.modules.s2b2b_portal.apikey import SCOPES
+from trytond.modules.s2b2b_procurement.company import platform_company
 from trytond.modules.s2b2b_procurement.tests.order_tools import (
-    listing, members, platform)
+    listing, members, platform, signed_contract)
 from trytond.pool import Pool
 from trytond.wsgi import app
 
@@ -42,8 +43,13 @@ def _setup():
                 ('a', data.sales_a, ALL_SCOPES),
                 ('b', data.sales_b, ALL_SCOPES),
                 ('other', data.purchaser_b, ALL_SCOPES)]}
+        gravel = listing(data.supplier_b, data.catalog.cement,
+            available=30, name="碎石 Gravel")
+        # another buyer's: the story counts the first buyer's orders
+        contract = signed_contract(data.buyer_b, data.supplier_b, gravel,
+            10, '480', platform_company().currency)
         return SimpleNamespace(cement=cement.id, sand=sand.id,
-            buyer=data.buyer.id,
+            gravel=gravel.id, buyer=data.buyer.id, contract=contract.id,
             other_address=data.buyer_b.party.addresses[0].id,
             **{f'key_{k}': v for k, v in keys.items()})
 
@@ -223,6 +229,25 @@ class OrderApiTestCase(DatabaseTestCase, ApiAssertions):
                     404, 'not_found')
         self.assertEqual(read(lambda: Pool().get('s2b2b.order.return')(
                     record['id']).state), 'accepted')
+
+    def test_contract_order(self):
+        "A signed spot contract ordered once, at its price, like an order"
+        ids = self.ids
+        path = f'/contracts/{ids.contract}/order'
+        before = stock(ids.gravel)
+        self.assertError(self.call('buyer', 'POST', path, {}), 404,
+            'not_found')
+        created = self.call('other', 'POST', path, {'reference': "PO-C1"},
+            status=201).json
+        self.assertEqual(created['state'], 'received')
+        self.assertEqual(stock(ids.gravel), before - 10)
+        order = self.call('other', 'GET', f'/orders/{created["id"]}',
+            status=200).json
+        self.assertEqual([(l['quantity'], Decimal(l['unit_price']))
+                for l in order['lines']], [(10, Decimal(480))])
+        self.assertError(self.call('other', 'POST', path, {}), 422,
+            'refused')
+        self.assertEqual(stock(ids.gravel), before - 10)
 
     def test_refused_orders(self):
         "422 lists the problems; nothing is ordered, no stock taken"

@@ -9,8 +9,9 @@ from types import SimpleNamespace
 
 from common import PASSWORD, DatabaseTestCase, PortalClient, committed
 
+from trytond.modules.s2b2b_procurement.company import platform_company
 from trytond.modules.s2b2b_procurement.tests.order_tools import (
-    listing, members, platform)
+    listing, members, platform, signed_contract)
 from trytond.pool import Pool
 
 # Portal routes (relative to /<database_name>/portal) this file sweeps
@@ -50,8 +51,14 @@ def _setup():
             tiers=((10, '300'),), name="河砂 Sand")
         spare = listing(data.supplier_a, data.catalog.cement, available=40,
             name="备用水泥 Spare")
+        gravel = listing(data.supplier_b, data.catalog.cement, available=30,
+            name="碎石 Gravel")
+        # another buyer's: the story counts the first buyer's orders
+        contract = signed_contract(data.buyer_b, data.supplier_b, gravel, 10,
+            '280', platform_company().currency)
         return SimpleNamespace(cement=cement.id, sand=sand.id,
-            spare=spare.id, buyer=data.buyer.id, other=data.buyer_b.id,
+            spare=spare.id, gravel=gravel.id, contract=contract.id,
+            buyer=data.buyer.id, other=data.buyer_b.id,
             address=data.buyer.party.addresses[0].id,
             other_address=data.buyer_b.party.addresses[0].id)
 
@@ -227,6 +234,30 @@ class OrderStoryTestCase(OrderPortalCase):
         self.assertIn('停产 discontinued',
             self.page(buyer, f'/orders/{order_id}'))
         self.assertEqual(stock(ids.sand), 50)
+
+
+    def test_contract_order(self):
+        "The buyer orders its signed spot contract from its page, once"
+        ids = self.ids
+        buyer = self.client(OTHER_BUYER)
+        path = f'/contracts/{ids.contract}'
+        self.assertIn('id="place-contract-order"', self.page(buyer, path))
+        self.assertNotIn('id="place-contract-order"',
+            self.page(self.client(SUPPLIER_B), path))
+        self.page(self.client(PURCHASER), path, status=404)
+        response = self.post(buyer, f'{path}/order', token_from=path)
+        order_id = int(response.headers['Location'].rsplit('/', 1)[1])
+        self.assertIn(order_id, orders_of(ids.other))
+        self.assertEqual(stock(ids.gravel), 20)
+        page = self.page(buyer, f'/orders/{order_id}')
+        self.assertIn('碎石 Gravel', page)
+        page = self.page(buyer, path)
+        self.assertIn('id="contract-order-link"', page)
+        self.assertNotIn('id="place-contract-order"', page)
+        response = self.post(buyer, f'{path}/order', status=400,
+            token_from=path)
+        self.assertIn('already been ordered', self.error(response))
+        self.assertEqual(stock(ids.gravel), 20)
 
 
 class OrderErrorsTestCase(OrderPortalCase):

@@ -4,8 +4,9 @@
 """Contract pages under /<database>/portal/contracts, for both sides:
 the list and each contract (parties with their 统一社会信用代码, lines,
 totals, terms, state, signatures), its PDF, signing with the password
-entered again, the verification of its signatures and, for forward
-contracts, the call-off schedule the buyer may call off early.
+entered again, the verification of its signatures and, for spot
+contracts the buyer's order at the agreed prices, for forward contracts
+the call-off schedule the buyer may call off early.
 
 Rules stay in s2b2b_procurement (contract.py, signing.py): a refused
 signature changes nothing, the page says why.
@@ -49,11 +50,14 @@ def contract_page_values(request, user, contract):
     contract = Contract(contract.id)
     values = docs.contract_values(contract)
     side = docs.side_of(contract, user.s2b2b_member.id)
+    ordered = docs.contract_order(contract) if side == 'buyer' else None
+    buying = side == 'buyer' and contract.state == 'signed' \
+        and can(user, views.BUYER_ROLES)
     return {
         'user': user, 'active': 'contracts', 'contract': values,
         'side': side, 'can_sign': docs.can_sign(contract, user),
-        'can_call_off': side == 'buyer' and contract.state == 'signed'
-        and can(user, views.BUYER_ROLES),
+        'can_call_off': buying, 'ordered': ordered,
+        'can_order': buying and contract.kind == 'spot' and not ordered,
         'styles': docs.CONTRACT_STYLES, 'money': views.money,
         'price': views.price, 'qty': views.qty, 'when': views.when,
         'messages': done_messages(request, 'dc_signed', 'dc_called_off'),
@@ -115,4 +119,19 @@ def contract_call_off(request, pool, user, record_id, calloff_id):
         return redirect(url(request,
                 f'/contracts/{contract.id}?done=dc_called_off#calloffs'))
     return submit_form(request, 'contract.html', call_off,
+        lambda: contract_page_values(request, user, contract))
+
+
+@page_route('/contracts/<record_id>/order', ['POST'],
+    roles=views.BUYER_ROLES)
+def contract_order(request, pool, user, record_id):
+    """The buyer orders the signed spot contract at its prices, once; the
+    order page follows"""
+    Contract = pool.get('s2b2b.contract')
+    contract = docs.visible_contract(record_id)
+
+    def place():
+        order = Contract.place_order(contract, user)
+        return redirect(url(request, f'/orders/{order.id}'))
+    return submit_form(request, 'contract.html', place,
         lambda: contract_page_values(request, user, contract))

@@ -237,6 +237,13 @@ def verification(contract):
         }
 
 
+def contract_order(contract):
+    "The id of the buyer's order of the spot contract, or None"
+    Order = Pool().get('s2b2b.order')
+    orders = Order.search([('contract', '=', contract.id)], limit=1)
+    return orders[0].id if orders else None
+
+
 def contract_calloff(contract, calloff_id):
     "A call-off of the contract, visible to the requesting member"
     calloff = get_record('s2b2b.contract.calloff', calloff_id)

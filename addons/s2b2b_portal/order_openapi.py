@@ -140,6 +140,14 @@ def schemas():
                     "An address of the buyer's party (default: its "
                     "delivery address)"},
                 'reference': {'type': 'string', 'maxLength': 255}}},
+        'ContractOrder': {'type': 'object', 'additionalProperties': False,
+            'properties': {
+                'delivery_address': {'type': 'integer', 'description':
+                    "An address of the buyer's party (default: the "
+                    "contract's, else the party's delivery address)"},
+                'reference': {'type': 'string', 'description': "The "
+                    "buyer's own order number (default: the contract's)"},
+                }},
         'OrderCreated': _object(['id', 'state'], id=integer,
             state={'enum': ['received', 'placed']}),
         'OrderSummary': _object(['id', 'status'], **summary),

@@ -15,6 +15,7 @@ from trytond.pool import Pool
 from trytond.protocols.wrappers import HTTPStatus, Response
 
 from . import document_views as docs
+from . import order_api as orders
 from . import procurement_views as views
 from .api import (
     check_fields, created, error, invalid, paginate, read_json, text)
@@ -378,6 +379,21 @@ def verification_json(check):
 def contract_verification(request, pool, key, contract_id):
     contract = docs.visible_contract(contract_id)
     return json_response(verification_json(docs.verification(contract)))
+
+
+@route('/contracts/<int:contract_id>/order', ['POST'], WRITE)
+def contract_order(request, pool, key, contract_id):
+    """The buyer orders the signed spot contract at its prices, once: the
+    order is taken in like POST /orders"""
+    Contract = pool.get('s2b2b.contract')
+    contract = docs.visible_contract(contract_id)
+    payload = orders.body(request, {'delivery_address', 'reference'})
+    with refusals():
+        order = Contract.place_order(contract, key.created_by,
+            delivery=orders.delivery(payload),
+            reference=text(payload, 'reference'))
+    return created(request, {'id': order.id, 'state': order.state},
+        f'/orders/{order.id}')
 
 
 @route('/contracts/<int:contract_id>/calloffs/<int:calloff_id>/order',

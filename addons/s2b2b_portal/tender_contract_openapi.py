@@ -56,6 +56,11 @@ def paths():
                 'verifyContract', "Who signed what and when, and whether "
                 "the document changed after signing",
                 ref('ContractVerification'), contract)},
+        '/contracts/{contract_id}/order': {'post': _post('orderContract',
+                "Order a signed spot contract, once, at its agreed "
+                "prices: taken in like POST /orders",
+                created('OrderCreated'), contract,
+                request='ContractOrder')},
         '/contracts/{contract_id}/calloffs/{calloff_id}/order': _action(
             'orderCallOff', "The buyer calls off a planned delivery of a "
             "signed forward contract now", 'Contract',

@@ -141,6 +141,9 @@ class Contract(Workflow, ModelSQL, ModelView):
         states=_forward)
     calloffs = fields.One2Many(
         's2b2b.contract.calloff', 'contract', "Call-offs", states=_forward)
+    orders = fields.One2Many(
+        's2b2b.order', 'contract', "Orders", readonly=True,
+        help="The buyer's order of the signed spot contract.")
     document = fields.Binary("Document", file_id='document_id',
         filename='document_name', readonly=True,
         help="The contract PDF, with the signatures made so far.")
@@ -312,7 +315,7 @@ class Contract(Workflow, ModelSQL, ModelView):
         default = default.copy() if default is not None else {}
         # call-offs point to the original's lines: planned again
         for name in ['number', 'date', 'document', 'document_id',
-                'signatures', 'calloffs', 'sale_blanket_agreement',
+                'signatures', 'calloffs', 'orders', 'sale_blanket_agreement',
                 'purchase_blanket_agreement', 'cancel_reason']:
             default.setdefault(name, None)
         return super().copy(contracts, default=default)
@@ -427,6 +430,40 @@ class Contract(Workflow, ModelSQL, ModelView):
     @Workflow.transition('done')
     def do(cls, contracts):
         cls._log(contracts, 'contract.done')
+
+    @classmethod
+    def place_order(cls, contract, web_user, delivery=None, reference=None):
+        """The buyer orders a signed spot contract, once, at its agreed
+        prices: an order of all its lines taken in by the intake (checked,
+        stock taken, its sale queued); return the s2b2b.order"""
+        Order = Pool().get('s2b2b.order')
+        member = requesting_member()
+        if member is not None and contract.buyer.id != member:
+            raise ContractError(gettext(
+                    's2b2b_procurement.msg_contract_order_not_buyer',
+                    contract=contract.rec_name))
+        if contract.kind != 'spot' or contract.state != 'signed':
+            raise ContractError(gettext(
+                    's2b2b_procurement.msg_contract_order_not_signed',
+                    contract=contract.rec_name))
+        # Two requests at once: the second waits, then finds the order
+        cls.lock([contract])
+        with without_check_access():
+            if Order.search([('contract', '=', contract.id)], limit=1):
+                raise ContractError(gettext(
+                        's2b2b_procurement.msg_contract_ordered',
+                        contract=contract.rec_name))
+            if missing := [l for l in contract.lines if not l.listing]:
+                raise ContractError(gettext(
+                        's2b2b_procurement.msg_contract_order_no_listing',
+                        contract=contract.rec_name,
+                        line=missing[0].description))
+            lines = [{'listing': l.listing.id, 'quantity': l.quantity,
+                    'unit_price': l.unit_price, 'origin': l}
+                for l in contract.lines]
+        return Order.place(contract.buyer, lines, requested_by=web_user,
+            delivery=delivery or contract.delivery_address,
+            reference=reference or contract.number, contract=contract)
 
     @classmethod
     @Workflow.transition('signed')

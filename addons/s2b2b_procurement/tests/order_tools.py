@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.currency.tests import create_currency
+from trytond.modules.s2b2b_catalog.listing import invalidate
 from trytond.modules.s2b2b_catalog.tests.tools import (
     create_catalog, create_listing)
 from trytond.modules.s2b2b_platform.tenant import as_member
@@ -145,3 +146,26 @@ def receive(data, shipments, user=None):
     with as_member(user.s2b2b_member.id):
         Shipment.s2b2b_receive(shipments, user)
     drain_queue()
+
+
+def signed_contract(buyer, supplier, listing, quantity, unit_price,
+        currency, listings=True):
+    """A spot contract of the listing, marked signed as if its three
+    signatures were made (signing itself is tested in test_contract);
+    listings=False adds a line that is not a catalog listing"""
+    Contract = Pool().get('s2b2b.contract')
+    lines = [{'description': listing.rec_name, 'listing': listing,
+            'quantity': quantity, 'uom': listing.uom,
+            'unit_price': Decimal(unit_price)}]
+    if not listings:
+        lines.append({'description': "吊车 Crane hire", 'quantity': 1,
+                'uom': listing.uom, 'unit_price': Decimal(1000)})
+    contract, = Contract.create_from_award([{'buyer': buyer,
+                'supplier': supplier, 'currency': currency,
+                'lines': lines}])
+    table = Contract.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.update([table.state], ['signed'],
+            where=table.id == contract.id))
+    invalidate(Contract, [contract.id])
+    return Contract(contract.id)

@@ -16,11 +16,11 @@ from trytond.modules.s2b2b_platform.tenant import as_member, get_record
 from trytond.modules.s2b2b_platform.tests.tools import request_rollback
 from trytond.modules.s2b2b_procurement import accounting
 from trytond.modules.s2b2b_procurement.exceptions import (
-    OrderAccessError, OrderStateError, OrderValidationError,
+    ContractError, OrderAccessError, OrderStateError, OrderValidationError,
     ShipmentQuantityError, StockShortError)
 from trytond.modules.s2b2b_procurement.tests.order_tools import (
     account_balance, amount, confirm, drain_queue, listing, members, order,
-    platform, purchases_of, receive, ship)
+    platform, purchases_of, receive, ship, signed_contract)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -549,6 +549,50 @@ class OrderTestCase(unittest.TestCase):
             drain_queue()
             purchase, = sale.s2b2b_purchases
             self.assertEqual(purchase.party, data.supplier_a.party)
+
+    @with_transaction()
+    def test_order_contract(self):
+        """The buyer orders a signed spot contract once, at its prices;
+        anyone else, an unsigned contract, a second order, a line that is
+        no listing are refused and change nothing"""
+        pool = Pool()
+        Contract = pool.get('s2b2b.contract')
+        Order = pool.get('s2b2b.order')
+        with platform() as company:
+            data = members()
+            cement = listing(data.supplier_a, data.catalog.cement)
+            contract = signed_contract(data.buyer, data.supplier_a, cement,
+                20, '480', company.currency)
+            loose = signed_contract(data.buyer, data.supplier_a, cement,
+                20, '480', company.currency, listings=False)
+            draft, = Contract.copy([contract], default={'state': 'draft'})
+
+            def refused(contract, member=None):
+                member = member or data.buyer
+                before = (Order.search([]), cement.available_quantity)
+                with self.assertRaises(ContractError) as context, \
+                        request_rollback(), as_member(member.id):
+                    Contract.place_order(contract, data.purchaser)
+                self.assertEqual(
+                    (Order.search([]), cement.available_quantity), before)
+                return str(context.exception)
+            self.assertIn("buyer", refused(contract, member=data.buyer_b))
+            self.assertIn("not a signed spot contract", refused(draft))
+            self.assertIn("吊车 Crane hire", refused(loose))
+
+            with as_member(data.buyer.id):
+                order = Contract.place_order(contract, data.purchaser)
+            self.assertEqual((order.state, order.contract, order.reference,
+                    order.amount), ('received', contract, contract.number,
+                    amount(9600)))
+            self.assertEqual(cement.available_quantity, 80)
+            self.assertEqual(contract.orders, (order,))
+            self.assertIn("already been ordered", refused(contract))
+            drain_queue()
+            line, = order.sale.lines
+            self.assertEqual((line.unit_price, line.s2b2b_origin,
+                    order.sale.s2b2b_contract),
+                (Decimal('480'), contract.lines[0], contract))
 
     @with_transaction()
     def test_contract_lines(self):
