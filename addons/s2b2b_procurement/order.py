@@ -552,6 +552,10 @@ class Sale(metaclass=PoolMeta):
             if s.state in {'processing', 'done'}]
         purchases = [p for s in sales for p in s.s2b2b_purchases
             if p.state in {'processing', 'done'}]
+        # Processing locks both: locked together first, a worker's
+        # transaction restarts once, before any work, not after the sales
+        cls.lock(sales)
+        Purchase.lock(purchases)
         cls.process(sales)
         Purchase.process(purchases)
         members = {i: s.s2b2b_buyer for s in cls.browse(sales)
