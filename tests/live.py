@@ -32,6 +32,9 @@ MODULES = ['s2b2b_platform', 's2b2b_catalog', 's2b2b_procurement',
     's2b2b_portal']
 # The backend of the test run (tests/run.py sets it): SQLite or PostgreSQL
 URI = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
+SECRET = 'test-live-server-secret'
+# Bumped when what a cached demo database holds changes outside addons/
+CACHE_VERSION = 2
 DB = 'browser' if URI.startswith('sqlite') else f'test_browser_{os.getpid()}'
 
 
@@ -83,6 +86,11 @@ class LiveServer:
                 'TRYTOND_S2B2B_PORTAL__ASSETS':
                 str(ROOT / 'var' / 'portal' / 'node_modules'),
                 'TRYTONPASSFILE': str(self.tmp / 'admin.pw'),
+                # One server secret for the cached demo database and every
+                # server started from it: the platform's signing key is
+                # encrypted with it (else a PostgreSQL copy, whose file
+                # store holds no secret, could not open the key)
+                'TRYTOND_S2B2B_PROCUREMENT__SECRET': SECRET,
                 })
         for name in ['DB_NAME', 'DB_CACHE']:
             env.pop(name, None)
@@ -106,7 +114,7 @@ class LiveServer:
     def _create_database(self):
         """Copy the demo database of this state of the code, building it
         first when there is none"""
-        template = f'test-live-{fingerprint()}'
+        template = f'test-live-{CACHE_VERSION}-{fingerprint()}'
         (self.tmp / 'admin.pw').write_text('admin\n')
         if URI.startswith('sqlite'):
             self._copy_sqlite(ROOT / 'var' / 'test-cache' / template)
