@@ -393,8 +393,7 @@ def main(argv=None):
     statements = sum(q for _, q in meter.steps.values())
     result = {'bench': 'order_flow', 'flows': flows,
         'batch_size': options.batch_size, 'billing': options.billing,
-        'period_batches': (options.period_batches or options.batches)
-        if options.billing != 'order' else None,
+        'period_batches': period if options.billing != 'order' else None,
         'ms_per_flow': round(seconds * 1000 / flows, 1),
         'flows_per_s': round(flows / seconds, 2),
         'sql_per_flow': round(statements / flows, 1),

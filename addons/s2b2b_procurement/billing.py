@@ -170,14 +170,3 @@ class Purchase(metaclass=PoolMeta):
         super()._process_invoice(
             [p for p in purchases if p not in periodic])
         invoice_per_period(periodic, lambda p: p.s2b2b_supplier)
-
-
-class Cron(metaclass=PoolMeta):
-    __name__ = 'ir.cron'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.method.selection.append(
-            ('account.invoice|s2b2b_close_billing',
-                "Post Consolidated Invoices of Ended Periods"))

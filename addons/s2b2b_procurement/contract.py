@@ -1168,17 +1168,6 @@ class ContractSignature(ModelSQL, ModelView):
                     's2b2b_procurement.msg_signature_readonly'))
 
 
-class Cron(metaclass=PoolMeta):
-    __name__ = 'ir.cron'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.method.selection.append(
-            ('s2b2b.contract.calloff|call_off_due',
-                "Order Due Contract Call-offs"))
-
-
 class ContractSignPlatformStart(ModelView):
     "Sign a Contract for the Platform"
     __name__ = 's2b2b.contract.sign_platform.start'

@@ -5,10 +5,11 @@
 
 A buyer's order is accepted at once: checked line by line, its stock
 taken, recorded and queued.  Its entry in the event log is appended by
-the worker, with those of the batch, when it makes the sale.  The Tryton documents (the sale, then the
-supplier purchases) are made by the queue's workers, in batches, so that
-intake stays fast under load and a crash between the two leaves a
-received order the queue still completes — never half a sale.
+the worker, with those of the batch, when it makes the sale.  The Tryton
+documents (the sale, then the supplier purchases) are made by the
+queue's workers, in batches, so that intake stays fast under load and a
+crash between the two leaves a received order the queue still completes
+— never half a sale.
 """
 import datetime as dt
 import json

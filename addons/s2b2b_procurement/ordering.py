@@ -193,9 +193,6 @@ def return_problem(quantity, received, returned):
     return None
 
 
-BILLING_PERIODS = ('week', 'month')
-
-
 def billing_period(period, date):
     """(first day, last day) of the billing period ('week' from Monday or
     'month') date falls in; None when billed per order"""
