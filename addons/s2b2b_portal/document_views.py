@@ -173,8 +173,7 @@ def calloff_values(calloff):
         'line': calloff.line.description, 'quantity': calloff.quantity,
         'unit': calloff.line.uom.rec_name, 'state': calloff.state,
         'state_string': calloff.state_string,
-        'sale': calloff.sale.number or calloff.sale.id
-        if calloff.sale else None}
+        'order': calloff.order.id if calloff.order else None}
 
 
 def contract_values(contract):

@@ -114,8 +114,8 @@ def order_summary(order):
             'amount': _cents(order.amount), 'currency': _currency(sale),
             'status': status, 'status_string': _(f'ord_status_{status}'),
             'state': order.state,
-            'suppliers': sorted({l.s2b2b_listing.supplier.rec_name
-                    for l in sale.lines if l.s2b2b_listing} if sale else [])}
+            'suppliers': sorted({l.s2b2b_supplier.rec_name
+                    for l in sale.lines if l.s2b2b_supplier} if sale else [])}
 
 
 def _cents(value):
@@ -165,15 +165,27 @@ def order_detail(order):
 
 def _received_lines(order):
     "The lines of an order whose sale is not made yet"
-    Listing = Pool().get('s2b2b.listing')
-    lines = json.loads(order.lines)
-    listings = Listing.browse([l['listing'] for l in lines])
-    return [{'id': None, 'listing': l.id, 'name': l.rec_name,
-            'supplier': l.supplier.rec_name, 'quantity': line['quantity'],
-            'unit': l.uom.symbol, 'unit_price': None, 'amount': None,
-            'shipped': 0, 'received': 0, 'returnable': 0,
-            'cancelled': False, 'can_cancel': False, 'can_change': False}
-        for line, l in zip(lines, listings)]
+    pool = Pool()
+    Listing = pool.get('s2b2b.listing')
+    ContractLine = pool.get('s2b2b.contract.line')
+    rows = []
+    for line in json.loads(order.lines):
+        if line['listing'] is not None:
+            listing = Listing(line['listing'])
+            name, supplier, unit = (listing.rec_name, listing.supplier,
+                listing.uom)
+        else:
+            # a contract line without listing (origin 'model,id')
+            origin = ContractLine(int(line['origin'].split(',')[1]))
+            name, supplier, unit = (origin.description,
+                origin.contract.supplier, origin.uom)
+        rows.append({'id': None, 'listing': line['listing'], 'name': name,
+                'supplier': supplier.rec_name, 'quantity': line['quantity'],
+                'unit': unit.symbol, 'unit_price': None, 'amount': None,
+                'shipped': 0, 'received': 0, 'returnable': 0,
+                'cancelled': False, 'can_cancel': False,
+                'can_change': False})
+    return rows
 
 
 def _sale_line(line):
@@ -190,7 +202,8 @@ def _sale_line(line):
     listing = line.s2b2b_listing
     return {'id': line.id, 'listing': listing.id if listing else None,
         'name': listing.rec_name if listing else line.description,
-        'supplier': listing.supplier.rec_name if listing else None,
+        'supplier': (line.s2b2b_supplier.rec_name
+            if line.s2b2b_supplier else None),
         'quantity': line.quantity, 'unit': line.unit.symbol,
         'unit_price': line.unit_price, 'amount': _cents(line.amount),
         'delivery_date': line.s2b2b_delivery_date,

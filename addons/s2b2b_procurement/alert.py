@@ -32,6 +32,7 @@ KINDS = [
     ('confirm_late', "Confirmation Late"),
     ('ship_late', "Shipment Late"),
     ('rfq_deadline', "RFQ Deadline Close"),
+    ('calloff_refused', "Call-off Refused"),
     ]
 
 
@@ -258,6 +259,8 @@ class Alert(Workflow, ModelSQL, ModelView):
             return resource.state != 'quotation'
         if self.kind == 'ship_late':
             return resource.state != 'waiting'
+        if self.kind == 'calloff_refused':
+            return resource.state != 'planned'
         return False
 
 

@@ -148,17 +148,18 @@ class OrderChange(Workflow, ModelSQL, ModelView):
             raise OrderChangeError(gettext(
                     's2b2b_procurement.msg_change_pending',
                     line=line.rec_name))
+        # A contract line without listing has no stock nor order rules
         listing = line.s2b2b_listing
+        rules = {'moq': listing.moq, 'multiple': listing.order_multiple,
+            'available': listing.available_quantity} if listing else {}
         problem = ordering.change_problem(
             line.quantity, shipped_quantity(line), quantity, date, today,
-            moq=listing.moq, multiple=listing.order_multiple,
-            available=listing.available_quantity)
+            **rules)
         if problem:
             raise OrderChangeError(gettext(
                     f's2b2b_procurement.msg_change_{problem}',
-                    line=line.rec_name, moq=f'{listing.moq:g}',
-                    multiple=f'{listing.order_multiple:g}',
-                    available=f'{listing.available_quantity:g}'))
+                    line=line.rec_name,
+                    **{k: f'{v:g}' for k, v in rules.items()}))
 
     @property
     def _log_data(self):
@@ -255,6 +256,8 @@ class OrderChange(Workflow, ModelSQL, ModelView):
         Listing = pool.get('s2b2b.listing')
         SaleLine = pool.get('sale.line')
         listing = line.s2b2b_listing
+        if listing is None:
+            return
         if delta > 0 and Listing.s2b2b_reserve({listing.id: delta}):
             raise StockShortError(gettext(
                     's2b2b_procurement.msg_order_stock_short',
@@ -345,7 +348,8 @@ class SaleAmendment(metaclass=PoolMeta):
         resizes them, so that they keep their origin"""
         Shipment = Pool().get('stock.shipment.drop')
         for move in super()._stock_moves(line):
-            if not (line.s2b2b_listing and isinstance(move.shipment, Shipment)):
+            if not (line.s2b2b_supplier
+                    and isinstance(move.shipment, Shipment)):
                 yield move
 
 

@@ -15,6 +15,7 @@ import hashlib
 from decimal import Decimal
 from itertools import groupby
 
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.product import round_price
@@ -30,6 +31,7 @@ from . import contract_pdf, signing
 from .company import company_currency, platform_company
 from .exceptions import (
     ContractError, ContractPasswordError, ContractSigningError)
+from .order import drop_shipped_by, ensure_addresses
 from .signing_key import company_code
 
 KINDS = [
@@ -435,7 +437,9 @@ class Contract(Workflow, ModelSQL, ModelView):
     def place_order(cls, contract, web_user, delivery=None, reference=None):
         """The buyer orders a signed spot contract, once, at its agreed
         prices: an order of all its lines taken in by the intake (checked,
-        stock taken, its sale queued); return the s2b2b.order"""
+        stock of listings taken, its sale queued); lines without listing
+        (awarded from an RFQ or a tender) are bought from the contract's
+        supplier.  Return the s2b2b.order"""
         Order = Pool().get('s2b2b.order')
         member = requesting_member()
         if member is not None and contract.buyer.id != member:
@@ -453,14 +457,7 @@ class Contract(Workflow, ModelSQL, ModelView):
                 raise ContractError(gettext(
                         's2b2b_procurement.msg_contract_ordered',
                         contract=contract.rec_name))
-            if missing := [l for l in contract.lines if not l.listing]:
-                raise ContractError(gettext(
-                        's2b2b_procurement.msg_contract_order_no_listing',
-                        contract=contract.rec_name,
-                        line=missing[0].description))
-            lines = [{'listing': l.listing.id, 'quantity': l.quantity,
-                    'unit_price': l.unit_price, 'origin': l}
-                for l in contract.lines]
+            lines = [l.order_line(l.quantity) for l in contract.lines]
         return Order.place(contract.buyer, lines, requested_by=web_user,
             delivery=delivery or contract.delivery_address,
             reference=reference or contract.number, contract=contract)
@@ -704,6 +701,7 @@ class Contract(Workflow, ModelSQL, ModelView):
                     line.product = Listing(line.listing.id).product
             cls._new_products([l for l in lines if not l.product])
             cls._tradable([l.product for l in lines])
+            cls._drop_shipped([l for l in lines if not l.listing])
         Line.save(lines)
 
     @classmethod
@@ -724,7 +722,10 @@ class Contract(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Template = pool.get('product.template')
         Configuration = pool.get('s2b2b.configuration')
-        category = Configuration(1).product_account_category
+        configuration = Configuration(1)
+        # the platform's accounting set-up gives the listings' category
+        category = (configuration.product_account_category
+            or configuration.listing_account_category)
         templates = list({p.template for p in products
                 if not (p.template.salable and p.template.purchasable
                     and (p.template.account_category or not category))})
@@ -735,6 +736,21 @@ class Contract(Workflow, ModelSQL, ModelView):
                 template.purchase_uom or template.default_uom)
             template.account_category = template.account_category or category
         Template.save(templates)
+
+    @classmethod
+    def _drop_shipped(cls, lines):
+        """The products of lines without listing are bought from the
+        contract's supplier, who ships them to the buyer when ordered"""
+        pool = Pool()
+        Template = pool.get('product.template')
+        parties = {l.contract.supplier.party for l in lines}
+        templates = []
+        for line in lines:
+            template = line.product.template
+            drop_shipped_by(template, line.contract.supplier.party)
+            templates.append(template)
+        Template.save(templates)
+        ensure_addresses(parties)
 
     @classmethod
     def make_blanket_agreements(cls, contracts):
@@ -796,30 +812,6 @@ class Contract(Workflow, ModelSQL, ModelView):
                     unit=l.uom, unit_price=l.supplier_unit_price())
                 for l in self.lines],
             **self._agreement_values())
-
-    # Call-offs
-
-    def _calloff_sale(self, calloffs):
-        "The draft sale of the call-offs (of the same date)"
-        agreement = self.sale_blanket_agreement
-        if not agreement or agreement.state != 'running':
-            raise ContractError(gettext(
-                    's2b2b_procurement.msg_contract_calloff_agreement',
-                    contract=self.rec_name))
-        sale = agreement.get_sale()
-        sale.reference = self.number
-        sale.description = f"{self.number} {calloffs[0].date.isoformat()}"
-        if self.delivery_address:
-            sale.shipment_address = self.delivery_address
-        lines = []
-        for calloff in calloffs:
-            line = calloff.line.sale_agreement_line.get_sale_line(sale)
-            line.quantity = calloff.quantity
-            line.unit = calloff.line.uom
-            line.on_change_quantity()
-            lines.append(line)
-        sale.lines = lines
-        return sale
 
     # Events and notifications
 
@@ -933,6 +925,12 @@ class ContractLine(ModelSQL, ModelView):
         default.setdefault('purchase_agreement_line', None)
         return super().copy(lines, default=default)
 
+    def order_line(self, quantity):
+        "The order line of quantity of the line, at its agreed price"
+        return {'listing': self.listing.id if self.listing else None,
+            'quantity': quantity, 'unit_price': self.unit_price,
+            'origin': self}
+
     def supplier_unit_price(self):
         "What the platform pays the supplier: less its commission"
         Configuration = Pool().get('s2b2b.configuration')
@@ -990,8 +988,10 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
             ('ordered', "Ordered"),
             ], "State", readonly=True, required=True)
     state_string = state.translated('state')
-    sale = fields.Many2One('sale.sale', "Sale", readonly=True,
-        ondelete='RESTRICT')
+    order = fields.Many2One('s2b2b.order', "Order", readonly=True,
+        ondelete='RESTRICT',
+        help="The buyer order the call-off was placed as.")
+    sale = fields.Function(fields.Many2One('sale.sale', "Sale"), 'get_sale')
     contract_state = fields.Function(fields.Selection(
             'get_contract_states', "Contract State"),
         'on_change_with_contract_state')
@@ -1019,7 +1019,10 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def call_off_due(cls, date=None):
-        "Order the planned call-offs due by the date (cron, daily)"
+        """Order the planned call-offs due by the date (cron, daily).  A
+        call-off the intake refuses (a listing's stock short or expired)
+        stays planned, is tried again the next day and raises an alert to
+        the buyer and the supplier"""
         Date = Pool().get('ir.date')
         date = date or Date.today()
         calloffs = cls.search([
@@ -1027,46 +1030,73 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
                 ('date', '<=', date),
                 ('contract.state', '=', 'signed'),
                 ], order=[('contract', 'ASC'), ('date', 'ASC')])
-        cls.order(calloffs)
+        cls._order(calloffs, refused=cls._alert_refused)
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('ordered')
     def order(cls, calloffs):
-        """Make a draft sale of the platform to the buyer for the
-        call-offs of each contract and date, from the contract's sale
-        blanket agreement (``Contract._calloff_sale``).
+        """Place the call-offs of each contract and date as one buyer
+        order at the contract's prices, through the order intake, drawing
+        on the contract's blanket agreements: the order then follows like
+        any other (sale, drop-shipped purchase, invoices)"""
+        cls._order(calloffs)
 
-        The seam of the order flow: it extends this method (or
-        ``Contract._calloff_sale``) to process the sales."""
+    @classmethod
+    def _order(cls, calloffs, refused=None):
+        """Order the call-offs by contract and date; refused(group, error)
+        is called for a group the intake refuses (nothing of it changed),
+        else the error is raised"""
         pool = Pool()
-        Sale = pool.get('sale.sale')
+        Order = pool.get('s2b2b.order')
         Contract = pool.get('s2b2b.contract')
-        calloffs = [c for c in calloffs if c.contract.state == 'signed']
+        calloffs = [c for c in calloffs
+            if c.state == 'planned' and c.contract.state == 'signed']
         groups = [list(g) for _, g in groupby(
                 sorted(calloffs, key=lambda c: (c.contract.id, c.date)),
                 key=lambda c: (c.contract.id, c.date))]
-        # the platform sells: operators pressing the button need no sale
-        # rights of their own
-        with without_check_access():
-            sales = [Contract(g[0].contract.id)._calloff_sale(g)
-                for g in groups]
-            Sale.save(sales)
-        for group, sale in zip(groups, sales):
-            for calloff in group:
-                calloff.sale = sale
-        cls.save(calloffs)
-        # the transition writes the state after this method
-        contracts = Contract.browse(list({c.contract.id for c in calloffs}))
-        ordered = {c.id for c in calloffs}
+        ordered = []
+        for group in groups:
+            contract = group[0].contract
+            # Two requests at once: the second waits, then finds it ordered
+            cls.lock(group)
+            if any(c.state != 'planned' for c in cls.browse(group)):
+                continue
+            try:
+                # The intake checks every line before it changes anything
+                order = Order.place(contract.buyer,
+                    [c.line.order_line(c.quantity) for c in group],
+                    delivery=contract.delivery_address,
+                    reference=f'{contract.number} {group[0].date}',
+                    contract=contract)
+            except UserError as error:
+                if refused is None:
+                    raise
+                refused(group, error)
+                continue
+            cls.write(group, {'order': order.id, 'state': 'ordered'})
+            Contract._log([contract], 'contract.called_off',
+                lambda c: {'calloffs': [o.id for o in group],
+                    'date': group[0].date.isoformat(), 'order': order.id})
+            ordered.extend(group)
+        contracts = Contract.browse(list({c.contract.id for c in ordered}))
         Contract.do([c for c in contracts
-                if all(o.id in ordered or o.state != 'planned'
-                    for o in c.calloffs)])
+                if all(o.state != 'planned' for o in c.calloffs)])
+
+    @classmethod
+    def _alert_refused(cls, calloffs, error):
+        "Tell the buyer and the supplier a due call-off could not be ordered"
+        Alert = Pool().get('s2b2b.alert')
+        contract = calloffs[0].contract
+        message = gettext('s2b2b_procurement.msg_alert_calloff_refused',
+            calloff=calloffs[0].rec_name, reason=error.message)
+        Alert.raise_([{'kind': 'calloff_refused', 'member': member,
+                    'resource': calloffs[0], 'message': message}
+                for member in [contract.buyer, contract.supplier]])
 
     @classmethod
     def call_off(cls, calloffs):
         """Order planned call-offs now at the request of the contract's
-        buyer (portal and API): the sales are the platform's to make"""
+        buyer (portal and API): the orders are the platform's to place"""
         member = requesting_member()
         for calloff in calloffs:
             if member is not None and calloff.contract.buyer.id != member:
@@ -1079,7 +1109,10 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
                         's2b2b_procurement.msg_calloff_not_planned',
                         calloff=calloff.rec_name))
         with without_check_access():
-            cls.order(cls.browse(calloffs))
+            cls._order(cls.browse(calloffs))
+
+    def get_sale(self, name):
+        return self.order.sale.id if self.order and self.order.sale else None
 
     @fields.depends('line', '_parent_line.uom')
     def on_change_with_unit(self, name=None):
@@ -1101,7 +1134,7 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
     def copy(cls, calloffs, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('state', 'planned')
-        default.setdefault('sale', None)
+        default.setdefault('order', None)
         return super().copy(calloffs, default=default)
 
     def document_calloff(self):
@@ -1112,7 +1145,7 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
     def check_modification(cls, mode, calloffs, values=None, external=False):
         super().check_modification(
             mode, calloffs, values=values, external=external)
-        if mode == 'write' and not (set(values) - {'state', 'sale'}):
+        if mode == 'write' and not (set(values) - {'state', 'order'}):
             for calloff in calloffs:
                 if calloff.contract.state not in {'signed', 'done'}:
                     raise ContractError(gettext(

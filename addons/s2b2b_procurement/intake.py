@@ -125,7 +125,8 @@ class Order(ModelSQL, ModelView):
 
 def _dump(lines):
     return json.dumps([{
-                'listing': l.listing.id, 'quantity': l.quantity,
+                'listing': l.listing.id if l.listing else None,
+                'quantity': l.quantity,
                 'unit_price': (str(l.unit_price)
                     if l.unit_price is not None else None),
                 'origin': str(l.origin) if l.origin else None,

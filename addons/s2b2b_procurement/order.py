@@ -126,25 +126,16 @@ class Listing(metaclass=PoolMeta):
             todo = [l for l in listings if not l.s2b2b_tradable(category)]
             templates = [l._s2b2b_trade_template(category) for l in todo]
             Template.save(templates)
-            _ensure_addresses({l.supplier.party for l in todo})
+            ensure_addresses({l.supplier.party for l in todo})
 
     def _s2b2b_trade_template(self, category):
-        ProductSupplier = Pool().get('purchase.product_supplier')
         template = self.product.template
         template.salable = template.purchasable = True
-        template.supply_on_sale = 'always'
         template.sale_uom = template.purchase_uom = self.uom
         template.list_price = self.price_from or Decimal(0)
         if category:
             template.account_category = category
-        if not any(s.party == self.supplier.party
-                for s in template.product_suppliers):
-            template.product_suppliers += (ProductSupplier(
-                    party=self.supplier.party, drop_shipment=True,
-                    lead_time=dt.timedelta(days=self.lead_time or 0)),)
-        for supplier in template.product_suppliers:
-            if supplier.party == self.supplier.party:
-                supplier.drop_shipment = True
+        drop_shipped_by(template, self.supplier.party, self.lead_time)
         return template
 
     def s2b2b_snapshot(self):
@@ -251,6 +242,20 @@ class Listing(metaclass=PoolMeta):
             cls.check_low_stock(cls.browse(crossed))
 
 
+def drop_shipped_by(template, party, lead_time=None):
+    """Make the template supplied on sale by a drop shipment from the
+    supplier's party (its product supplier added when missing)"""
+    ProductSupplier = Pool().get('purchase.product_supplier')
+    template.supply_on_sale = 'always'
+    if not any(s.party == party for s in template.product_suppliers):
+        template.product_suppliers += (ProductSupplier(
+                party=party, drop_shipment=True,
+                lead_time=dt.timedelta(days=lead_time or 0)),)
+    for supplier in template.product_suppliers:
+        if supplier.party == party:
+            supplier.drop_shipment = True
+
+
 def _date(value):
     "SQLite returns dates as text"
     if isinstance(value, str):
@@ -258,7 +263,7 @@ def _date(value):
     return value
 
 
-def _ensure_addresses(parties):
+def ensure_addresses(parties):
     "Invoices and drop shipments need an address of the supplier"
     Address = Pool().get('party.address')
     Address.save([Address(party=p) for p in parties if not p.addresses])
@@ -360,7 +365,8 @@ class Sale(metaclass=PoolMeta):
         lines, amount, delivery, requested_by, contract and reference"""
         # Listings published before the accounting was set up
         Pool().get('s2b2b.listing').s2b2b_make_tradable(
-            list({l.listing for o in orders for l in o['lines']}))
+            list({l.listing for o in orders for l in o['lines']
+                    if l.listing}))
         sales = []
         for order in orders:
             buyer = order['buyer']
@@ -396,10 +402,16 @@ class Sale(metaclass=PoolMeta):
     def _s2b2b_validate(cls, buyer, lines, company):
         "Raise one error with every problem of every line"
         today = Pool().get('ir.date').today()
-        problems = ordering.order_problems([
-                (l.snapshot, l.quantity,
-                    l.unit_price is not None) for l in lines],
-            today, currency=company.currency.id)
+        listed = [i for i, l in enumerate(lines) if l.listing is not None]
+        problems = [(listed[i], code) for i, code in ordering.order_problems(
+                [(lines[i].snapshot, lines[i].quantity,
+                        lines[i].unit_price is not None) for i in listed],
+                today, currency=company.currency.id)]
+        # a contract line's quantity and price are agreed: only the
+        # quantity can be wrong
+        problems += [(i, 'quantity') for i, l in enumerate(lines)
+            if l.listing is None and l.quantity <= 0]
+        problems.sort()
         if problems:
             cls._s2b2b_alert_short(buyer, lines,
                 {lines[i].listing for i, code in problems if code == 'stock'})
@@ -422,7 +434,7 @@ class Sale(metaclass=PoolMeta):
         if not listings:
             return
         quantities = ordering.quantities_by_listing(
-            (l.listing.id, l.quantity) for l in lines)
+            (l.listing.id, l.quantity) for l in lines if l.listing)
         Alert.raise_after_rollback([
                 _stock_short_alert(l, quantities[l.id], buyer)
                 for l in listings])
@@ -431,7 +443,7 @@ class Sale(metaclass=PoolMeta):
     def _s2b2b_reserve(cls, buyer, lines):
         Listing = Pool().get('s2b2b.listing')
         quantities = ordering.quantities_by_listing(
-            (l.listing.id, l.quantity) for l in lines)
+            (l.listing.id, l.quantity) for l in lines if l.listing)
         short = Listing.s2b2b_reserve(quantities)
         if short:
             short = Listing.browse(short)
@@ -575,22 +587,50 @@ class Sale(metaclass=PoolMeta):
 
 def _order_lines(lines):
     """The lines as ordering.OrderLine of listing records (browsed
-    together), each with the snapshot of its listing"""
+    together), each with the snapshot of its listing; a line without a
+    listing trades a contract line (its origin), its snapshot None"""
     Listing = Pool().get('s2b2b.listing')
     lines = [l if isinstance(l, ordering.OrderLine)
         else ordering.OrderLine(**l) for l in lines]
+    listed = [l for l in lines if l.listing is not None]
     with as_platform():
-        listings = Listing.browse([int(l.listing) for l in lines])
+        listings = Listing.browse([int(l.listing) for l in listed])
         snapshots = Listing.s2b2b_snapshots(listings)
-    for line, listing in zip(lines, listings):
+    for line, listing in zip(listed, listings):
         if listing.id not in snapshots:
             raise OrderValidationError(gettext(
                     's2b2b_procurement.msg_order_listing_unknown',
                     listing=listing.id))
         line.listing = listing
-        line.quantity = float(line.quantity or 0)
         line.snapshot = snapshots[listing.id]
+    for line in lines:
+        line.quantity = float(line.quantity or 0)
+        if line.listing is None:
+            line.origin = _contract_line(line.origin)
+            line.snapshot = None
+            if line.unit_price is None:
+                line.unit_price = line.origin.unit_price
     return lines
+
+
+def _contract_line(origin):
+    "The contract line (record or 'model,id') a line without listing trades"
+    ContractLine = Pool().get('s2b2b.contract.line')
+    if isinstance(origin, str) and origin.startswith(
+            ContractLine.__name__ + ','):
+        origin = int(origin.split(',', 1)[1])
+    elif not isinstance(origin, ContractLine):
+        raise OrderValidationError(gettext(
+                's2b2b_procurement.msg_order_listing_unknown',
+                listing=origin))
+    with as_platform():
+        line = ContractLine(int(origin))
+        if not ContractLine.search([('id', '=', line.id)]) \
+                or not line.product:
+            raise OrderValidationError(gettext(
+                    's2b2b_procurement.msg_order_listing_unknown',
+                    listing=line.id))
+    return line
 
 
 def _order_amount(lines):
@@ -601,6 +641,9 @@ def _order_amount(lines):
 
 def _problem_text(line, code):
     listing = line.listing
+    if listing is None:
+        return gettext(f's2b2b_procurement.msg_order_problem_{code}',
+            listing=line.origin.rec_name, quantity=f'{line.quantity:g}')
     return gettext(f's2b2b_procurement.msg_order_problem_{code}',
         listing=listing.rec_name, quantity=f'{line.quantity:g}',
         moq=f'{listing.moq:g}', multiple=f'{listing.order_multiple:g}',
@@ -642,12 +685,24 @@ def _sale_line(line):
     listing = line.listing
     price = ordering.unit_price(
         line.snapshot, line.quantity, line.unit_price)
-    return SaleLine(
-        type='line', product=listing.product, unit=listing.uom,
-        quantity=line.quantity, unit_price=price, taxes=[],
-        description=listing.rec_name, s2b2b_listing=listing,
-        s2b2b_reserved=line.quantity, s2b2b_origin=line.origin,
+    sale_line = SaleLine(type='line', quantity=line.quantity,
+        unit_price=price, taxes=[], s2b2b_origin=line.origin,
         s2b2b_delivery_date=line.delivery_date)
+    if listing is not None:
+        sale_line.product, sale_line.unit = listing.product, listing.uom
+        sale_line.description = listing.rec_name
+        sale_line.s2b2b_listing = listing
+        sale_line.s2b2b_reserved = line.quantity
+    else:
+        contract_line = line.origin
+        sale_line.product = contract_line.product
+        sale_line.unit = contract_line.uom
+        sale_line.description = contract_line.description
+    # a forward contract's call-off draws on its blanket agreement
+    agreement_line = getattr(line.origin, 'sale_agreement_line', None)
+    if agreement_line:
+        sale_line.blanket_agreement_line = agreement_line
+    return sale_line
 
 
 def _sale_data(sale):
@@ -656,8 +711,8 @@ def _sale_data(sale):
         'requested_by': (sale.s2b2b_requested_by.email
             if sale.s2b2b_requested_by else None),
         'approval': sale.s2b2b_approval,
-        'lines': [[l.s2b2b_listing.id, l.quantity, str(l.unit_price)]
-            for l in sale.lines],
+        'lines': [[l.s2b2b_listing.id if l.s2b2b_listing else None,
+                l.quantity, str(l.unit_price)] for l in sale.lines],
         }
 
 
@@ -697,6 +752,17 @@ class SaleLine(metaclass=PoolMeta):
         cls._sql_indexes.add(
             Index(t, (t.s2b2b_listing, Index.Equality()),
                 where=t.s2b2b_listing != None))  # noqa: E711
+
+    @property
+    def s2b2b_supplier(self):
+        """The supplier member the line is bought from: its listing's or
+        its contract's (a contract line without listing), else None"""
+        if self.s2b2b_listing:
+            return self.s2b2b_listing.supplier
+        ContractLine = Pool().get('s2b2b.contract.line')
+        if isinstance(self.s2b2b_origin, ContractLine):
+            return self.s2b2b_origin.contract.supplier
+        return None
 
     @property
     def s2b2b_purchase_line(self):
@@ -885,9 +951,9 @@ class Purchase(metaclass=PoolMeta):
         if self.s2b2b_supplier:
             today = Pool().get('ir.date').today()
             lines = [l.s2b2b_sale_line for l in self.lines
-                if l.s2b2b_sale_line and l.s2b2b_sale_line.s2b2b_listing]
-            lead_time = max(
-                (l.s2b2b_listing.lead_time for l in lines), default=0)
+                if l.s2b2b_sale_line and l.s2b2b_sale_line.s2b2b_supplier]
+            lead_time = max((l.s2b2b_listing.lead_time for l in lines
+                    if l.s2b2b_listing), default=0)
             shipment.s2b2b_supplier = self.s2b2b_supplier
             shipment.s2b2b_buyer = self.s2b2b_sale.s2b2b_buyer
             shipment.s2b2b_promised_date = max(
@@ -913,7 +979,7 @@ class PurchaseLine(metaclass=PoolMeta):
 
 def _request_sale_line(request):
     "The platform order line a purchase request supplies, or None"
-    lines = [l for l in request.sale_lines if l.s2b2b_listing]
+    lines = [l for l in request.sale_lines if l.s2b2b_supplier]
     return lines[0] if lines else None
 
 
@@ -927,7 +993,7 @@ class CreatePurchase(metaclass=PoolMeta):
         if line := _request_sale_line(request):
             key += (
                 ('s2b2b_sale', line.sale),
-                ('s2b2b_supplier', line.s2b2b_listing.supplier),
+                ('s2b2b_supplier', line.s2b2b_supplier),
                 )
         return key
 
@@ -947,6 +1013,11 @@ class CreatePurchase(metaclass=PoolMeta):
         if sale_line:
             line.unit_price = ordering.supplier_price(sale_line.unit_price,
                 Configuration(1).commission_percent)
+            # a forward contract's call-off draws on its blanket agreement
+            agreement_line = getattr(
+                sale_line.s2b2b_origin, 'purchase_agreement_line', None)
+            if agreement_line:
+                line.blanket_agreement_line = agreement_line
         return line
 
 

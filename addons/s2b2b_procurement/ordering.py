@@ -41,7 +41,9 @@ class OrderLine:
     """A line asked for: a listing and a quantity; unit_price is given only
     when agreed beforehand (a signed contract), origin is what the line
     comes from (e.g. a contract line), delivery_date when the buyer wants
-    it shipped later than the lead time allows"""
+    it shipped later than the lead time allows.  A contract line awarded
+    from an RFQ or a tender has no listing: listing is None, origin is the
+    contract line and the line trades its product at its price."""
     listing: object
     quantity: float
     unit_price: Decimal = None

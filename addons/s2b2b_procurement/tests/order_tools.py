@@ -150,9 +150,10 @@ def receive(data, shipments, user=None):
 
 def signed_contract(buyer, supplier, listing, quantity, unit_price,
         currency, listings=True):
-    """A spot contract of the listing, marked signed as if its three
-    signatures were made (signing itself is tested in test_contract);
-    listings=False adds a line that is not a catalog listing"""
+    """A spot contract of the listing, its products made as when it is
+    prepared, marked signed as if its three signatures were made (signing
+    itself is tested in test_contract); listings=False adds a line that is
+    not a catalog listing, as awarded from an RFQ"""
     Contract = Pool().get('s2b2b.contract')
     lines = [{'description': listing.rec_name, 'listing': listing,
             'quantity': quantity, 'uom': listing.uom,
@@ -163,6 +164,7 @@ def signed_contract(buyer, supplier, listing, quantity, unit_price,
     contract, = Contract.create_from_award([{'buyer': buyer,
                 'supplier': supplier, 'currency': currency,
                 'lines': lines}])
+    Contract.make_products([contract])
     table = Contract.__table__()
     cursor = Transaction().connection.cursor()
     cursor.execute(*table.update([table.state], ['signed'],

@@ -553,8 +553,8 @@ class OrderTestCase(unittest.TestCase):
     @with_transaction()
     def test_order_contract(self):
         """The buyer orders a signed spot contract once, at its prices;
-        anyone else, an unsigned contract, a second order, a line that is
-        no listing are refused and change nothing"""
+        anyone else, an unsigned contract, a second order are refused and
+        change nothing"""
         pool = Pool()
         Contract = pool.get('s2b2b.contract')
         Order = pool.get('s2b2b.order')
@@ -578,7 +578,6 @@ class OrderTestCase(unittest.TestCase):
                 return str(context.exception)
             self.assertIn("buyer", refused(contract, member=data.buyer_b))
             self.assertIn("not a signed spot contract", refused(draft))
-            self.assertIn("吊车 Crane hire", refused(loose))
 
             with as_member(data.buyer.id):
                 order = Contract.place_order(contract, data.purchaser)
@@ -593,6 +592,46 @@ class OrderTestCase(unittest.TestCase):
             self.assertEqual((line.unit_price, line.s2b2b_origin,
                     order.sale.s2b2b_contract),
                 (Decimal('480'), contract.lines[0], contract))
+            self._order_awarded(company, data, loose, cement)
+
+    def _order_awarded(self, company, data, contract, cement):
+        """A line awarded from an RFQ (no listing) is bought from the
+        contract's supplier and drop-shipped like a listing's, to both
+        invoices; its quantity changes take no stock"""
+        Contract = Pool().get('s2b2b.contract')
+        cement_line, crane_line = contract.lines
+        with as_member(data.buyer.id):
+            order = Contract.place_order(contract, data.purchaser)
+        self.assertEqual(order.amount, amount(9600 + 1000))
+        self.assertEqual(cement.available_quantity, 60)
+        drain_queue()
+        sale = order.sale
+        cement_sale, crane_sale = sale.lines
+        self.assertEqual((crane_sale.product, crane_sale.s2b2b_listing,
+                crane_sale.s2b2b_origin, crane_sale.unit_price,
+                crane_sale.description, crane_sale.s2b2b_supplier),
+            (crane_line.product, None, crane_line, Decimal(1000),
+                "吊车 Crane hire", data.supplier_a))
+        purchase, = purchases_of(sale)
+        self.assertEqual((purchase.party, purchase.s2b2b_supplier,
+                purchase.customer, purchase.state),
+            (data.supplier_a.party, data.supplier_a, data.buyer.party,
+                'quotation'))
+        self.assertEqual(sorted(l.unit_price for l in purchase.lines),
+            [Decimal('456'), Decimal('950')])
+        confirm(data, [purchase])
+        shipment, = purchase.drop_shipments
+        self.assertEqual(
+            sorted(m.product.id for m in shipment.customer_moves),
+            sorted([cement_line.product.id, crane_line.product.id]))
+        ship(data, [shipment])
+        receive(data, [shipment])
+        invoice, = sale.invoices
+        in_invoice, = purchase.invoices
+        self.assertEqual(
+            (invoice.state, invoice.total_amount, in_invoice.state,
+                in_invoice.total_amount),
+            ('posted', amount(10600), 'posted', amount(10070)))
 
     @with_transaction()
     def test_contract_lines(self):
