@@ -173,7 +173,7 @@ def calloff_values(calloff):
         'line': calloff.line.description, 'quantity': calloff.quantity,
         'unit': calloff.line.uom.rec_name, 'state': calloff.state,
         'state_string': calloff.state_string,
-        'order': calloff.order.id if calloff.order else None}
+        'order': calloff.buyer_order.id if calloff.buyer_order else None}
 
 
 def contract_values(contract):

@@ -988,7 +988,7 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
             ('ordered', "Ordered"),
             ], "State", readonly=True, required=True)
     state_string = state.translated('state')
-    order = fields.Many2One('s2b2b.order', "Order", readonly=True,
+    buyer_order = fields.Many2One('s2b2b.order', "Order", readonly=True,
         ondelete='RESTRICT',
         help="The buyer order the call-off was placed as.")
     sale = fields.Function(fields.Many2One('sale.sale', "Sale"), 'get_sale')
@@ -1022,7 +1022,7 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
         """Order the planned call-offs due by the date (cron, daily).  A
         call-off the intake refuses (a listing's stock short or expired)
         stays planned, is tried again the next day and raises an alert to
-        the buyer and the supplier"""
+        the buyer"""
         Date = Pool().get('ir.date')
         date = date or Date.today()
         calloffs = cls.search([
@@ -1030,7 +1030,7 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
                 ('date', '<=', date),
                 ('contract.state', '=', 'signed'),
                 ], order=[('contract', 'ASC'), ('date', 'ASC')])
-        cls._order(calloffs, refused=cls._alert_refused)
+        cls._place_orders(calloffs, refused=cls._alert_refused)
 
     @classmethod
     @ModelView.button
@@ -1039,10 +1039,10 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
         order at the contract's prices, through the order intake, drawing
         on the contract's blanket agreements: the order then follows like
         any other (sale, drop-shipped purchase, invoices)"""
-        cls._order(calloffs)
+        cls._place_orders(calloffs)
 
     @classmethod
-    def _order(cls, calloffs, refused=None):
+    def _place_orders(cls, calloffs, refused=None):
         """Order the call-offs by contract and date; refused(group, error)
         is called for a group the intake refuses (nothing of it changed),
         else the error is raised"""
@@ -1073,7 +1073,7 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
                     raise
                 refused(group, error)
                 continue
-            cls.write(group, {'order': order.id, 'state': 'ordered'})
+            cls.write(group, {'buyer_order': order.id, 'state': 'ordered'})
             Contract._log([contract], 'contract.called_off',
                 lambda c: {'calloffs': [o.id for o in group],
                     'date': group[0].date.isoformat(), 'order': order.id})
@@ -1084,14 +1084,16 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _alert_refused(cls, calloffs, error):
-        "Tell the buyer and the supplier a due call-off could not be ordered"
+        """Tell the buyer a due call-off could not be ordered (a supplier
+        short of stock has its own alert)"""
         Alert = Pool().get('s2b2b.alert')
-        contract = calloffs[0].contract
-        message = gettext('s2b2b_procurement.msg_alert_calloff_refused',
-            calloff=calloffs[0].rec_name, reason=error.message)
-        Alert.raise_([{'kind': 'calloff_refused', 'member': member,
-                    'resource': calloffs[0], 'message': message}
-                for member in [contract.buyer, contract.supplier]])
+        Alert.raise_([{'kind': 'calloff_refused',
+                    'member': calloffs[0].contract.buyer,
+                    'resource': calloffs[0],
+                    'message': gettext(
+                        's2b2b_procurement.msg_alert_calloff_refused',
+                        calloff=calloffs[0].rec_name,
+                        reason=error.message)}])
 
     @classmethod
     def call_off(cls, calloffs):
@@ -1109,10 +1111,11 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
                         's2b2b_procurement.msg_calloff_not_planned',
                         calloff=calloff.rec_name))
         with without_check_access():
-            cls._order(cls.browse(calloffs))
+            cls._place_orders(cls.browse(calloffs))
 
     def get_sale(self, name):
-        return self.order.sale.id if self.order and self.order.sale else None
+        order = self.buyer_order
+        return order.sale.id if order and order.sale else None
 
     @fields.depends('line', '_parent_line.uom')
     def on_change_with_unit(self, name=None):
@@ -1134,7 +1137,7 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
     def copy(cls, calloffs, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('state', 'planned')
-        default.setdefault('order', None)
+        default.setdefault('buyer_order', None)
         return super().copy(calloffs, default=default)
 
     def document_calloff(self):
@@ -1145,7 +1148,8 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
     def check_modification(cls, mode, calloffs, values=None, external=False):
         super().check_modification(
             mode, calloffs, values=values, external=external)
-        if mode == 'write' and not (set(values) - {'state', 'order'}):
+        if mode == 'write' and not (
+                set(values) - {'state', 'buyer_order'}):
             for calloff in calloffs:
                 if calloff.contract.state not in {'signed', 'done'}:
                     raise ContractError(gettext(

@@ -605,32 +605,38 @@ def _order_lines(lines):
         line.snapshot = snapshots[listing.id]
     for line in lines:
         line.quantity = float(line.quantity or 0)
+        line.origin = _origin(line.origin)
         if line.listing is None:
-            line.origin = _contract_line(line.origin)
+            _check_contract_line(line.origin)
             line.snapshot = None
             if line.unit_price is None:
                 line.unit_price = line.origin.unit_price
     return lines
 
 
-def _contract_line(origin):
-    "The contract line (record or 'model,id') a line without listing trades"
-    ContractLine = Pool().get('s2b2b.contract.line')
-    if isinstance(origin, str) and origin.startswith(
-            ContractLine.__name__ + ','):
-        origin = int(origin.split(',', 1)[1])
-    elif not isinstance(origin, ContractLine):
-        raise OrderValidationError(gettext(
-                's2b2b_procurement.msg_order_listing_unknown',
-                listing=origin))
-    with as_platform():
-        line = ContractLine(int(origin))
-        if not ContractLine.search([('id', '=', line.id)]) \
-                or not line.product:
+def _origin(origin):
+    "The record of an origin given as 'model,id' (the intake keeps text)"
+    if isinstance(origin, str):
+        model, id_ = origin.split(',', 1)
+        SaleLine = Pool().get('sale.line')
+        if model not in SaleLine._get_s2b2b_origins():
             raise OrderValidationError(gettext(
                     's2b2b_procurement.msg_order_listing_unknown',
-                    listing=line.id))
-    return line
+                    listing=origin))
+        origin = Pool().get(model)(int(id_))
+    return origin
+
+
+def _check_contract_line(origin):
+    "A line without listing trades a contract line that has a product"
+    ContractLine = Pool().get('s2b2b.contract.line')
+    with as_platform():
+        if (not isinstance(origin, ContractLine)
+                or not ContractLine.search([('id', '=', origin.id)])
+                or not origin.product):
+            raise OrderValidationError(gettext(
+                    's2b2b_procurement.msg_order_listing_unknown',
+                    listing=origin.id if origin else None))
 
 
 def _order_amount(lines):

@@ -26,7 +26,9 @@ from trytond.modules.s2b2b_platform.tests.tools import (
 from trytond.modules.s2b2b_procurement import signing
 from trytond.modules.s2b2b_procurement.contract import SIGNING_KEY
 from trytond.modules.s2b2b_procurement.exceptions import (
-    ContractError, ContractPasswordError, ContractSigningError)
+    ContractError, ContractPasswordError, ContractSigningError,
+    OrderValidationError)
+from trytond.modules.s2b2b_procurement.tests.order_tools import drain_queue
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -536,6 +538,8 @@ class ContractTestCase(unittest.TestCase):
         Contract = pool.get('s2b2b.contract')
         CallOff = pool.get('s2b2b.contract.calloff')
         Cron = pool.get('ir.cron')
+        Order = pool.get('s2b2b.order')
+        Alert = pool.get('s2b2b.alert')
         with self._company():
             data = setup()
             contract = award(data, kind='forward')
@@ -589,15 +593,29 @@ class ContractTestCase(unittest.TestCase):
             self.assertEqual(due.state, 'ordered')
             self.assertEqual([later.state, crane_calloff.state],
                 ['planned', 'planned'])
-            sale = due.sale
-            self.assertEqual(sale.state, 'draft')
-            self.assertEqual(sale.party, data['buyer'].party)
-            self.assertEqual(sale.shipment_address, data['address'])
+            # placed as a buyer order through the intake, stock taken
+            order = due.buyer_order
+            self.assertEqual((order.state, order.buyer, order.contract,
+                    order.delivery, order.amount),
+                ('received', data['buyer'], contract, data['address'],
+                    Decimal('36000.00')))
+            self.assertEqual(data['listing'].available_quantity, 20)
+            drain_queue()
+            sale = CallOff(due.id).sale
+            self.assertEqual((sale.party, sale.shipment_address,
+                    sale.s2b2b_contract), (data['buyer'].party,
+                    data['address'], contract))
             line, = sale.lines
-            self.assertEqual(line.quantity, 80)
-            self.assertEqual(line.unit_price, Decimal('450'))
-            self.assertEqual(line.blanket_agreement_line,
-                sale_agreement.lines[0])
+            self.assertEqual((line.quantity, line.unit_price,
+                    line.blanket_agreement_line, line.s2b2b_origin),
+                (80, Decimal('450'), sale_agreement.lines[0], cement))
+            # the supplier's order draws on the purchase agreement
+            purchase, = sale.s2b2b_purchases
+            purchase_line, = purchase.lines
+            self.assertEqual((purchase.party, purchase_line.unit_price,
+                    purchase_line.blanket_agreement_line),
+                (data['supplier'].party, Decimal('427.5000'),
+                    purchase_agreement.lines[0]))
             self.assertEqual(Contract(contract.id).state, 'signed')
 
             with as_member(data['other'].id):
@@ -605,11 +623,37 @@ class ContractTestCase(unittest.TestCase):
             with as_member(data['supplier'].id):
                 self.assertEqual(len(CallOff.search([])), 3)
 
-            # ordered call-offs are kept; the rest ordered early → done
+            # ordered call-offs are kept
             with self.assertRaises(ContractError), request_rollback():
                 CallOff.write([due], {'quantity': 1})
-            CallOff.order([later, crane_calloff])
+            # 120 more cement than the listing's stock: refused, nothing
+            # ordered, from the button; the cron leaves it planned with an
+            # alert and orders the crane (no listing, no stock)
+            with self.assertRaises(OrderValidationError), request_rollback():
+                CallOff.order([later, crane_calloff])
+            self.assertEqual(Order.search([], count=True), 1)
+            CallOff.call_off_due(today + dt.timedelta(days=60))
+            later, crane_calloff = CallOff.browse([later, crane_calloff])
+            self.assertEqual((later.state, crane_calloff.state),
+                ('planned', 'ordered'))
+            alert, = Alert.search([('kind', '=', 'calloff_refused')])
+            self.assertEqual((alert.member, alert.resource, alert.state),
+                (data['buyer'], later, 'open'))
+            self.assertIn("120", alert.message)
+            drain_queue()
+            crane_line, = CallOff(crane_calloff.id).sale.lines
+            self.assertEqual((crane_line.product, crane_line.quantity,
+                    crane_line.blanket_agreement_line),
+                (crane.product, 3, sale_agreement.lines[1]))
+            # stock back: ordered the next day, the contract done and the
+            # alert resolved
+            data['listing'].available_quantity = 500
+            data['listing'].save()
+            CallOff.call_off_due(today + dt.timedelta(days=61))
+            self.assertEqual(CallOff(later.id).state, 'ordered')
             self.assertEqual(Contract(contract.id).state, 'done')
+            Alert.check()
+            self.assertEqual(Alert(alert.id).state, 'resolved')
 
 
 def signing_sha(document):
