@@ -3,6 +3,7 @@
 # terms.
 """Member API v1, orders: intake, approval, the supplier's confirmation
 and partial shipment, receipt, return; 422s; other members' ids"""
+import datetime as dt
 import re
 from decimal import Decimal
 from types import SimpleNamespace
@@ -16,8 +17,9 @@ from trytond.modules.s2b2b_portal import order_api
 from trytond.modules.s2b2b_portal.apikey import SCOPES
 from trytond.modules.s2b2b_procurement.company import platform_company
 from trytond.modules.s2b2b_procurement.tests.order_tools import (
-    listing, members, platform, signed_contract)
+    listing, mark_signed, members, platform, signed_contract)
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 from trytond.wsgi import app
 
 ALL_SCOPES = [s for s, _ in SCOPES]
@@ -50,6 +52,7 @@ def _setup():
             10, '480', platform_company().currency)
         return SimpleNamespace(cement=cement.id, sand=sand.id,
             gravel=gravel.id, buyer=data.buyer.id, contract=contract.id,
+            supplier_a=data.supplier_a.id, category=data.catalog.cement.id,
             other_address=data.buyer_b.party.addresses[0].id,
             **{f'key_{k}': v for k, v in keys.items()})
 
@@ -84,6 +87,15 @@ def endpoints(order, line, shipment, purchase, change, return_):
 
 def read(func):
     return committed(func)
+
+
+def _sign(contract_id):
+    "Prepared, then marked signed as its three signatures would"
+    Contract = Pool().get('s2b2b.contract')
+    with Transaction().set_context(company=platform_company().id):
+        contract = Contract(contract_id)
+        Contract.prepare([contract])
+        mark_signed(contract)
 
 
 def stock(listing_id):
@@ -248,6 +260,85 @@ class OrderApiTestCase(DatabaseTestCase, ApiAssertions):
         self.assertError(self.call('other', 'POST', path, {}), 422,
             'refused')
         self.assertEqual(stock(ids.gravel), before - 10)
+
+    def test_awarded_contract_path(self):
+        """Requirement → RFQ → quotation → bargaining → award → signed
+        contract → order → drop shipment → invoices → return: a line
+        awarded from an RFQ has no listing and follows like one"""
+        ids = self.ids
+        needed_by = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+        requirement = self.call('buyer', 'POST', '/requirements', {
+                'title': "工地吊装服务", 'needed_by': needed_by, 'lines': [
+                    {'description': "吊车台班 Crane shift", 'quantity': 4,
+                        'category': ids.category, 'uom': 'u',
+                        'target_price': '1200'}]}, status=201).json['id']
+        self.assertEqual(self.call('buyer', 'POST',
+                f'/requirements/{requirement}/submit',
+                status=200).json['state'], 'approved')
+        deadline = (dt.datetime.now() + dt.timedelta(days=3)).isoformat(
+            timespec='minutes')
+        rfq = self.call('buyer', 'POST', '/rfqs', {
+                'requirement': requirement, 'deadline': deadline,
+                'suppliers': [ids.supplier_a]}, status=201).json['id']
+        self.call('buyer', 'POST', f'/rfqs/{rfq}/send', status=200)
+        rfq_line, = [l['id'] for l in self.call('a', 'GET',
+                f'/rfqs/{rfq}', status=200).json['lines']]
+        self.call('a', 'PUT', f'/rfqs/{rfq}/quotation', {'lead_time': 2,
+                'lines': [{'rfq_line': rfq_line, 'unit_price': '1300'}]},
+            status=201)
+        quotation_line, = [l['id'] for l in self.call('a', 'GET',
+                f'/rfqs/{rfq}/quotation', status=200).json['lines']]
+        offers = f'/quotation-lines/{quotation_line}/offers'
+        self.call('buyer', 'POST', offers, {'action': 'counter',
+                'unit_price': '1150'}, status=201)
+        self.call('a', 'POST', offers, {'action': 'accept'}, status=201)
+        award = self.call('buyer', 'POST', f'/rfqs/{rfq}/award', {'lines': [
+                    {'rfq_line': rfq_line,
+                        'quotation_line': quotation_line}]},
+            status=200).json
+        contract, = award['contracts']
+        self.assertEqual(contract['total'], '4600.00')
+        # the three signatures are tested in test_contract_api
+        read(lambda: _sign(contract['id']))
+        created = self.call('buyer', 'POST',
+            f"/contracts/{contract['id']}/order", {'reference': "API-RFQ"},
+            status=201).json
+        order = self.call('buyer', 'GET', f"/orders/{created['id']}",
+            status=200).json
+        line, = order['lines']
+        self.assertEqual((line['listing'], line['name'], line['quantity'],
+                Decimal(line['unit_price'])),
+            (None, "吊车台班 Crane shift", 4, Decimal(1150)))
+        purchase, = [s['id'] for s in order['suppliers']]
+        self.call('a', 'POST', f'/purchase-orders/{purchase}/confirm',
+            status=200)
+        shipment, = self.call('a', 'GET', f'/purchase-orders/{purchase}',
+            status=200).json['shipments']
+        self.call('a', 'POST', f"/shipments/{shipment['id']}/ship",
+            {'carrier': "顺丰", 'tracking_number': "SF42"}, status=200)
+        self.call('buyer', 'POST', f"/shipments/{shipment['id']}/receive",
+            status=200)
+        order = self.call('buyer', 'GET', f"/orders/{created['id']}",
+            status=200).json
+        self.assertEqual([(i['state'], i['total'])
+                for i in order['invoices']], [('posted', '4600.00')])
+        returned = self.call('buyer', 'POST',
+            f"/order-lines/{line['id']}/returns",
+            {'quantity': 1, 'reason': "未到场"}, status=201).json
+        self.assertEqual(self.call('a', 'POST',
+                f"/order-returns/{returned['id']}/accept",
+                status=200).json['state'], 'accepted')
+        self.assertEqual(self.call('a', 'POST',
+                f"/order-returns/{returned['id']}/receive",
+                status=200).json['state'], 'received')
+        # credited on both sides after the answer
+        credits = read(lambda: [(r.state, sorted(
+                        (i.type, i.state, str(i.total_amount)) for i in
+                        r.return_sale.invoices + r.return_purchase.invoices))
+                for r in [Pool().get('s2b2b.order.return')(returned['id'])]])
+        self.assertEqual(credits, [('credited', [
+                        ('in', 'posted', '-1092.50'),
+                        ('out', 'posted', '-1150.00')])])
 
     def test_refused_orders(self):
         "422 lists the problems; nothing is ordered, no stock taken"

@@ -457,7 +457,7 @@ class Contract(Workflow, ModelSQL, ModelView):
                 raise ContractError(gettext(
                         's2b2b_procurement.msg_contract_ordered',
                         contract=contract.rec_name))
-            lines = [l.order_line(l.quantity) for l in contract.lines]
+            lines = [l.to_order_line(l.quantity) for l in contract.lines]
         return Order.place(contract.buyer, lines, requested_by=web_user,
             delivery=delivery or contract.delivery_address,
             reference=reference or contract.number, contract=contract)
@@ -925,7 +925,7 @@ class ContractLine(ModelSQL, ModelView):
         default.setdefault('purchase_agreement_line', None)
         return super().copy(lines, default=default)
 
-    def order_line(self, quantity):
+    def to_order_line(self, quantity):
         "The order line of quantity of the line, at its agreed price"
         return {'listing': self.listing.id if self.listing else None,
             'quantity': quantity, 'unit_price': self.unit_price,
@@ -1064,7 +1064,7 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
             try:
                 # The intake checks every line before it changes anything
                 order = Order.place(contract.buyer,
-                    [c.line.order_line(c.quantity) for c in group],
+                    [c.line.to_order_line(c.quantity) for c in group],
                     delivery=contract.delivery_address,
                     reference=f'{contract.number} {group[0].date}',
                     contract=contract)

@@ -181,12 +181,18 @@ class Listing(metaclass=PoolMeta):
         """Take {listing id: quantity} off the stock, each with one
         conditional UPDATE so that concurrent orders never oversell;
         return the ids whose stock was short (then nothing is taken)"""
-        moved = [cls._s2b2b_move_stock(i, -q)
-            for i, q in sorted(quantities.items())]
-        short = [i for i, m in zip(sorted(quantities), moved) if m is None]
+        items = sorted(quantities.items())
+        moved = [cls._s2b2b_move_stock(i, -q) for i, q in items]
+        short = [i for (i, _), m in zip(items, moved) if m is None]
         if not short:
             cls._s2b2b_stock_moved(list(quantities),
-                [i for i, m in zip(sorted(quantities), moved) if m])
+                [i for (i, _), m in zip(items, moved) if m])
+            return short
+        # Given back: a caller that goes on (the call-off cron) keeps no
+        # stock taken for an order it did not place
+        for (i, q), m in zip(items, moved):
+            if m is not None:
+                cls._s2b2b_move_stock(i, q)
         return short
 
     @classmethod
@@ -248,8 +254,9 @@ def drop_shipped_by(template, party, lead_time=None):
     ProductSupplier = Pool().get('purchase.product_supplier')
     template.supply_on_sale = 'always'
     if not any(s.party == party for s in template.product_suppliers):
+        # the platform buys, whoever (an operator of no company) prepares
         template.product_suppliers += (ProductSupplier(
-                party=party, drop_shipment=True,
+                company=platform_company(), party=party, drop_shipment=True,
                 lead_time=dt.timedelta(days=lead_time or 0)),)
     for supplier in template.product_suppliers:
         if supplier.party == party:
