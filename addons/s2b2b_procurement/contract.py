@@ -741,16 +741,15 @@ class Contract(Workflow, ModelSQL, ModelView):
     def _drop_shipped(cls, lines):
         """The products of lines without listing are bought from the
         contract's supplier, who ships them to the buyer when ordered"""
-        pool = Pool()
-        Template = pool.get('product.template')
-        parties = {l.contract.supplier.party for l in lines}
-        templates = []
-        for line in lines:
-            template = line.product.template
-            drop_shipped_by(template, line.contract.supplier.party)
-            templates.append(template)
-        Template.save(templates)
-        ensure_addresses(parties)
+        Template = Pool().get('product.template')
+        # The platform buys (company and currency of the product suppliers),
+        # whoever prepares the contract (an operator of no company)
+        with Transaction().set_context(company=platform_company().id):
+            templates = [Template(l.product.template.id) for l in lines]
+            for line, template in zip(lines, templates):
+                drop_shipped_by(template, line.contract.supplier.party)
+            Template.save(templates)
+        ensure_addresses({l.contract.supplier.party for l in lines})
 
     @classmethod
     def make_blanket_agreements(cls, contracts):

@@ -254,9 +254,8 @@ def drop_shipped_by(template, party, lead_time=None):
     ProductSupplier = Pool().get('purchase.product_supplier')
     template.supply_on_sale = 'always'
     if not any(s.party == party for s in template.product_suppliers):
-        # the platform buys, whoever (an operator of no company) prepares
         template.product_suppliers += (ProductSupplier(
-                company=platform_company(), party=party, drop_shipment=True,
+                party=party, drop_shipment=True,
                 lead_time=dt.timedelta(days=lead_time or 0)),)
     for supplier in template.product_suppliers:
         if supplier.party == party:
