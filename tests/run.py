@@ -89,7 +89,19 @@ def _environment(backend):
         os.environ.setdefault('DB_NAME', ':memory:')
         cache.mkdir(parents=True, exist_ok=True)
         os.environ.setdefault('DB_CACHE', str(cache))
+        _no_cache_sync()
     _smtp_sink()
+
+
+def _no_cache_sync():
+    """The in-memory database has one connection: Tryton's cache sync,
+    due every clean_timeout (300 s) at a transaction start, asks it for
+    autocommit, and sqlite3 then commits the open transaction, so a
+    test's records outlived it (a later test's members duplicated) in
+    runs longer than the timeout.  One process, one database: nothing to
+    sync.  Set in this process only, not for the live servers"""
+    from trytond import config
+    config.set('cache', 'clean_timeout', str(10 ** 9))
 
 
 def _smtp_sink():
