@@ -742,9 +742,13 @@ class Contract(Workflow, ModelSQL, ModelView):
         """The products of lines without listing are bought from the
         contract's supplier, who ships them to the buyer when ordered"""
         Template = Pool().get('product.template')
+        if not lines:
+            return
         # The platform buys (company and currency of the product suppliers),
         # whoever prepares the contract (an operator of no company)
-        with Transaction().set_context(company=platform_company().id):
+        company = platform_company()
+        with Transaction().set_context(
+                company=company.id if company else None):
             templates = [Template(l.product.template.id) for l in lines]
             for line, template in zip(lines, templates):
                 drop_shipped_by(template, line.contract.supplier.party)
