@@ -816,6 +816,14 @@ class Contract(Workflow, ModelSQL, ModelView):
                 for l in self.lines],
             **self._agreement_values())
 
+    def check_calloff_agreement(self):
+        "Call-offs draw on the contract's running sale blanket agreement"
+        agreement = self.sale_blanket_agreement
+        if not agreement or agreement.state != 'running':
+            raise ContractError(gettext(
+                    's2b2b_procurement.msg_contract_calloff_agreement',
+                    contract=self.rec_name))
+
     # Events and notifications
 
     @classmethod
@@ -1065,6 +1073,7 @@ class ContractCallOff(Workflow, ModelSQL, ModelView):
             if any(c.state != 'planned' for c in cls.browse(group)):
                 continue
             try:
+                contract.check_calloff_agreement()
                 # The intake checks every line before it changes anything
                 order = Order.place(contract.buyer,
                     [c.line.to_order_line(c.quantity) for c in group],
