@@ -153,6 +153,11 @@ class Meter:
         start, sql = time.perf_counter(), SqlCounter.count
         try:
             result = func and self.transaction(name, database, func, context)
+            if VERBOSE and func:
+                print(f"  requests: {name}: "
+                    f"{(time.perf_counter() - start) * 1000:.0f} ms, "
+                    f"{SqlCounter.count - sql} SQL", file=sys.stderr,
+                    flush=True)
             if worker:
                 self.run_tasks(database, list(tasks) + pending())
             return result
@@ -171,18 +176,22 @@ class Meter:
             groups = self.transaction('tasks', database,
                 lambda: group_tasks(task_ids))
             task_ids = []
-            for (model, method, user), (ids, data, tasks) in groups.items():
-                if VERBOSE:
-                    print(f"  worker: {model}.{method} x {len(tasks)}",
-                        file=sys.stderr, flush=True)
+            for (model, method, user), (ids, data, tasks) in groups:
+                start, sql = time.perf_counter(), SqlCounter.count
                 task_ids.extend(self.transaction((model, method), database,
                         functools.partial(run_group, model, method, user,
                             ids, data, tasks)))
+                if VERBOSE:
+                    print(f"  worker: {model}.{method} x {len(tasks)}: "
+                        f"{(time.perf_counter() - start) * 1000:.0f} ms, "
+                        f"{SqlCounter.count - sql} SQL",
+                        file=sys.stderr, flush=True)
 
 
 def group_tasks(task_ids):
-    """{(model, method, user): (record ids, task data, task ids)} of the
-    tasks still queued, those of the same context and arguments merged"""
+    """[((model, method, user), (record ids, task data, task ids))] of
+    the tasks still queued, those of the same context and arguments
+    merged (tasks of other contexts or arguments are other groups)"""
     from trytond.pool import Pool
     Queue = Pool().get('ir.queue')
     groups = {}
@@ -196,8 +205,8 @@ def group_tasks(task_ids):
         ids.extend([instances] if isinstance(instances, int) else instances)
         tasks.append(task.id)
     # one record's tasks merged (a sale received in two shipments)
-    return {key[:3]: (list(dict.fromkeys(ids)), data, tasks)
-        for key, (ids, data, tasks) in groups.items()}
+    return [(key[:3], (list(dict.fromkeys(ids)), data, tasks))
+        for key, (ids, data, tasks) in groups.items()]
 
 
 def run_group(model, method, user, ids, data, tasks):

@@ -403,6 +403,15 @@ class Sale(metaclass=PoolMeta):
                     's2b2b_procurement.msg_order_buyer_not_approved',
                     member=buyer.rec_name))
         check_member(requested_by, buyer, ORDER_ROLES, buyer)
+        # A line without listing is bought at a contract's agreed price:
+        # only the buyer of a signed contract may order it
+        for line in lines:
+            contract = line.origin.contract if line.listing is None else None
+            if contract is not None and (
+                    contract.buyer != buyer or contract.state != 'signed'):
+                raise OrderAccessError(gettext(
+                        's2b2b_procurement.msg_order_contract_line_refused',
+                        line=line.origin.rec_name, member=buyer.rec_name))
 
     @classmethod
     def _s2b2b_validate(cls, buyer, lines, company):

@@ -598,8 +598,27 @@ class OrderTestCase(unittest.TestCase):
         """A line awarded from an RFQ (no listing) is bought from the
         contract's supplier and drop-shipped like a listing's, to both
         invoices; its quantity changes take no stock"""
-        Contract = Pool().get('s2b2b.contract')
+        pool = Pool()
+        Contract = pool.get('s2b2b.contract')
+        Order = pool.get('s2b2b.order')
         cement_line, crane_line = contract.lines
+
+        # Straight to the intake: only the buyer of the signed contract
+        # may order its lines
+        def intake_refused(buyer, line):
+            before = Order.search([])
+            with self.assertRaises(OrderAccessError) as context, \
+                    request_rollback():
+                Order.place(buyer, [line.to_order_line(1)])
+            self.assertEqual(Order.search([]), before)
+            return str(context.exception)
+        self.assertIn("not on a signed contract",
+            intake_refused(data.buyer_b, crane_line))
+        Contract.write([contract], {'state': 'done'})
+        self.assertIn("not on a signed contract",
+            intake_refused(data.buyer, crane_line))
+        Contract.write([contract], {'state': 'signed'})
+
         with as_member(data.buyer.id):
             order = Contract.place_order(contract, data.purchaser)
         self.assertEqual(order.amount, amount(9600 + 1000))
