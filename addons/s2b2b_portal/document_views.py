@@ -185,7 +185,8 @@ def contract_values(contract):
         'supplier_party': party_values(contract.supplier),
         'lines': [{'id': l.id, 'description': l.description,
                 'quantity': l.quantity, 'unit': l.uom.rec_name,
-                'unit_price': l.unit_price, 'amount': l.amount}
+                'unit_price': l.unit_price, 'lead_time': l.lead_time,
+                'amount': l.amount}
             for l in contract.lines],
         'delivery_address': ' '.join(
             contract.delivery_address.full_address.split())

@@ -294,6 +294,7 @@ def contract_json(contract):
         'lines': [{'id': l['id'], 'description': l['description'],
                 'quantity': l['quantity'], 'unit': l['unit'],
                 'unit_price': _price(l['unit_price']),
+                'lead_time': l['lead_time'],
                 'amount': _amount(l['amount'])} for l in values['lines']],
         'delivery_address': values['delivery_address'] or None,
         'delivery_terms': values['delivery_terms'] or None,

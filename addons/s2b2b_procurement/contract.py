@@ -890,6 +890,10 @@ class ContractLine(ModelSQL, ModelView):
         'product.uom', "Unit", required=True, ondelete='RESTRICT')
     unit_price = fields.Numeric("Unit Price", digits=(16, 4), required=True,
         domain=[('unit_price', '>=', 0)])
+    lead_time = fields.Integer("Lead Time (days)",
+        domain=['OR', ('lead_time', '=', None), ('lead_time', '>=', 0)],
+        help="The days the supplier needs from its confirmation to "
+        "shipment, as quoted or bid; the listing's when it has one.")
     amount = fields.Function(fields.Numeric(
             "Amount", digits=(16, 2)), 'get_amount')
     origin = fields.Reference(

@@ -786,6 +786,17 @@ class SaleLine(metaclass=PoolMeta):
         return None
 
     @property
+    def s2b2b_lead_time(self):
+        """The supplier's days from confirmation to shipment: its
+        listing's, or the contract line's (as quoted or bid), else 0"""
+        if self.s2b2b_listing:
+            return self.s2b2b_listing.lead_time or 0
+        ContractLine = Pool().get('s2b2b.contract.line')
+        if isinstance(self.s2b2b_origin, ContractLine):
+            return self.s2b2b_origin.lead_time or 0
+        return 0
+
+    @property
     def s2b2b_purchase_line(self):
         "The supplier's purchase line of the order line"
         request = self.purchase_request
@@ -973,8 +984,7 @@ class Purchase(metaclass=PoolMeta):
             today = Pool().get('ir.date').today()
             lines = [l.s2b2b_sale_line for l in self.lines
                 if l.s2b2b_sale_line and l.s2b2b_sale_line.s2b2b_supplier]
-            lead_time = max((l.s2b2b_listing.lead_time for l in lines
-                    if l.s2b2b_listing), default=0)
+            lead_time = max((l.s2b2b_lead_time for l in lines), default=0)
             shipment.s2b2b_supplier = self.s2b2b_supplier
             shipment.s2b2b_buyer = self.s2b2b_sale.s2b2b_buyer
             shipment.s2b2b_promised_date = max(

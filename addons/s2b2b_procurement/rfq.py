@@ -720,7 +720,9 @@ class QuotationLine(ModelSQL, ModelView):
         "The contract line of the awarded line"
         return {'description': self.rfq_line.description,
             'quantity': self.rfq_line.quantity, 'uom': self.rfq_line.uom,
-            'unit_price': self.current_price, 'origin': self}
+            'unit_price': self.current_price, 'origin': self,
+            'lead_time': (self.lead_time if self.lead_time is not None
+                else self.quotation.lead_time)}
 
 
 class QuotationBreak(ModelSQL, ModelView):

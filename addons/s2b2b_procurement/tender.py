@@ -1252,6 +1252,7 @@ class Award(ModelSQL, ModelView):
             'uom': self.line.unit,
             'unit_price': self.unit_price,
             'origin': self.offer(),
+            'lead_time': self.bid.lead_time,
             }
 
     def log_data(self):

@@ -153,14 +153,15 @@ def signed_contract(buyer, supplier, listing, quantity, unit_price,
     """A spot contract of the listing, its products made as when it is
     prepared, marked signed as if its three signatures were made (signing
     itself is tested in test_contract); listings=False adds a line that is
-    not a catalog listing, as awarded from an RFQ"""
+    not a catalog listing, as awarded from an RFQ (30 days' lead time)"""
     Contract = Pool().get('s2b2b.contract')
     lines = [{'description': listing.rec_name, 'listing': listing,
             'quantity': quantity, 'uom': listing.uom,
             'unit_price': Decimal(unit_price)}]
     if not listings:
         lines.append({'description': "吊车 Crane hire", 'quantity': 1,
-                'uom': listing.uom, 'unit_price': Decimal(1000)})
+                'uom': listing.uom, 'unit_price': Decimal(1000),
+                'lead_time': 30})
     contract, = Contract.create_from_award([{'buyer': buyer,
                 'supplier': supplier, 'currency': currency,
                 'lines': lines}])

@@ -618,7 +618,6 @@ class OrderTestCase(unittest.TestCase):
         self.assertIn("not on a signed contract",
             intake_refused(data.buyer, crane_line))
         Contract.write([contract], {'state': 'signed'})
-
         with as_member(data.buyer.id):
             order = Contract.place_order(contract, data.purchaser)
         self.assertEqual(order.amount, amount(9600 + 1000))
@@ -640,6 +639,9 @@ class OrderTestCase(unittest.TestCase):
             [Decimal('456'), Decimal('950')])
         confirm(data, [purchase])
         shipment, = purchase.drop_shipments
+        # promised as the crane's supplier quoted it, not on the day
+        self.assertEqual(shipment.s2b2b_promised_date,
+            Pool().get('ir.date').today() + dt.timedelta(days=30))
         self.assertEqual(
             sorted(m.product.id for m in shipment.customer_moves),
             sorted([cement_line.product.id, crane_line.product.id]))

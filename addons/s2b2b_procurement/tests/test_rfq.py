@@ -301,6 +301,9 @@ class RfqTestCase(unittest.TestCase):
                     rfq.lines[1]: cable_a}, buyer)
             self.assertEqual({(c.supplier, c.total) for c in contracts}, {
                     (b, Decimal(200 * 450)), (a, Decimal(10 * 90))})
+            # the quoted lead time goes with the awarded line
+            self.assertEqual([l.lead_time for c in contracts
+                    for l in c.lines], [5, 5])
             self.assertEqual((rfq.state, qa.state, qb.state),
                 ('awarded', 'awarded', 'awarded'))
             self.assertEqual(rfq.requirement.state, 'done')

@@ -489,9 +489,9 @@ class TenderTestCase(unittest.TestCase):
                 (data['buyer'], data['c'], tender, tender.currency,
                     D('2100.00')))
             self.assertEqual([(l.description, l.quantity, l.unit_price,
-                        l.origin.bid) for l in contract.lines], [
-                    ("水泥 P.O 42.5", 100, D(12), bids['c']),
-                    ("铜芯电缆", 50, D(18), bids['c'])])
+                        l.origin.bid, l.lead_time) for l in contract.lines], [
+                    ("水泥 P.O 42.5", 100, D(12), bids['c'], 5),
+                    ("铜芯电缆", 50, D(18), bids['c'], 5)])
             with self.assertRaises(TenderError):
                 Bid.award_whole([Bid(bids['a'].id)])
             awarded, = events('tender.awarded')
