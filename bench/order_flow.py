@@ -153,11 +153,8 @@ class Meter:
         start, sql = time.perf_counter(), SqlCounter.count
         try:
             result = func and self.transaction(name, database, func, context)
-            if VERBOSE and func:
-                print(f"  requests: {name}: "
-                    f"{(time.perf_counter() - start) * 1000:.0f} ms, "
-                    f"{SqlCounter.count - sql} SQL", file=sys.stderr,
-                    flush=True)
+            if func:
+                trace(f"requests: {name}", start, sql)
             if worker:
                 self.run_tasks(database, list(tasks) + pending())
             return result
@@ -181,11 +178,14 @@ class Meter:
                 task_ids.extend(self.transaction((model, method), database,
                         functools.partial(run_group, model, method, user,
                             ids, data, tasks)))
-                if VERBOSE:
-                    print(f"  worker: {model}.{method} x {len(tasks)}: "
-                        f"{(time.perf_counter() - start) * 1000:.0f} ms, "
-                        f"{SqlCounter.count - sql} SQL",
-                        file=sys.stderr, flush=True)
+                trace(f"worker: {model}.{method} x {len(tasks)}", start, sql)
+
+
+def trace(label, start, sql):
+    "With -v: the ms and SQL statements since start and sql"
+    if VERBOSE:
+        print(f"  {label}: {(time.perf_counter() - start) * 1000:.0f} ms, "
+            f"{SqlCounter.count - sql} SQL", file=sys.stderr, flush=True)
 
 
 def group_tasks(task_ids):

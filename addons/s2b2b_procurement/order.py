@@ -775,15 +775,21 @@ class SaleLine(metaclass=PoolMeta):
                 where=t.s2b2b_listing != None))  # noqa: E711
 
     @property
+    def _s2b2b_contract_line(self):
+        "The contract line a line without listing trades, else None"
+        ContractLine = Pool().get('s2b2b.contract.line')
+        if not self.s2b2b_listing and isinstance(
+                self.s2b2b_origin, ContractLine):
+            return self.s2b2b_origin
+
+    @property
     def s2b2b_supplier(self):
         """The supplier member the line is bought from: its listing's or
         its contract's (a contract line without listing), else None"""
         if self.s2b2b_listing:
             return self.s2b2b_listing.supplier
-        ContractLine = Pool().get('s2b2b.contract.line')
-        if isinstance(self.s2b2b_origin, ContractLine):
-            return self.s2b2b_origin.contract.supplier
-        return None
+        contract_line = self._s2b2b_contract_line
+        return contract_line.contract.supplier if contract_line else None
 
     @property
     def s2b2b_lead_time(self):
@@ -791,10 +797,8 @@ class SaleLine(metaclass=PoolMeta):
         listing's, or the contract line's (as quoted or bid), else 0"""
         if self.s2b2b_listing:
             return self.s2b2b_listing.lead_time or 0
-        ContractLine = Pool().get('s2b2b.contract.line')
-        if isinstance(self.s2b2b_origin, ContractLine):
-            return self.s2b2b_origin.lead_time or 0
-        return 0
+        contract_line = self._s2b2b_contract_line
+        return (contract_line.lead_time or 0) if contract_line else 0
 
     @property
     def s2b2b_purchase_line(self):
